@@ -1,0 +1,63 @@
+"""The one place settings are read from the environment; a bad value stops start-up with its name."""
+
+import os
+from pathlib import Path
+
+from django.core.exceptions import ImproperlyConfigured
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+
+
+def env_str(name: str, default: str) -> str:
+    return os.environ.get(name, default)
+
+
+def env_bool(name: str, default: bool) -> bool:
+    raw = os.environ.get(name)
+    if raw is None:
+        return default
+    if raw.lower() in {"1", "true", "yes", "on"}:
+        return True
+    if raw.lower() in {"0", "false", "no", "off"}:
+        return False
+    raise ImproperlyConfigured(f"{name}={raw!r} is not a boolean (use 1/0, true/false)")
+
+
+def env_int(name: str, default: int) -> int:
+    raw = os.environ.get(name)
+    if raw is None:
+        return default
+    try:
+        return int(raw)
+    except ValueError as exc:
+        raise ImproperlyConfigured(f"{name}={raw!r} is not an integer") from exc
+
+
+def env_list(name: str, default: list[str]) -> list[str]:
+    raw = os.environ.get(name)
+    if raw is None:
+        return default
+    return [item.strip() for item in raw.split(",") if item.strip()]
+
+
+def database_config() -> dict:
+    """DATABASE_URL when set, else the project-local cluster started by scripts/pg.sh."""
+    import dj_database_url
+
+    url = os.environ.get("DATABASE_URL")
+    if url:
+        if not url.startswith(("postgis://", "postgres://", "postgresql://")):
+            raise ImproperlyConfigured("DATABASE_URL must be a postgis:// or postgres:// URL")
+        config = dj_database_url.parse(url, conn_max_age=60, conn_health_checks=True)
+    else:
+        data_dir = Path(env_str("GISGOV_DATA_DIR", str(BASE_DIR / ".data")))
+        config = {
+            "NAME": env_str("GISGOV_DB_NAME", "gisgov"),
+            "USER": "gisgov",
+            "HOST": str(data_dir / "run"),
+            "PORT": env_str("GISGOV_PG_PORT", "55432"),
+            "CONN_MAX_AGE": 60,
+            "CONN_HEALTH_CHECKS": True,
+        }
+    config["ENGINE"] = "django.contrib.gis.db.backends.postgis"
+    return config

@@ -1,0 +1,111 @@
+"""gisgov settings: everything that varies between deployments comes from gisgov.env."""
+
+from django.utils.translation import gettext_lazy as _
+
+from gisgov.env import BASE_DIR, database_config, env_bool, env_int, env_list, env_str
+
+SECRET_KEY = env_str("GISGOV_SECRET_KEY", "gisgov-development-only-secret-key-change-me-in-production")
+DEBUG = env_bool("GISGOV_DEBUG", True)
+ALLOWED_HOSTS = env_list("GISGOV_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "testserver"])
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django.contrib.gis",
+    "rest_framework",
+    "rest_framework_gis",
+    "django_filters",
+    "procrastinate.contrib.django",
+    "layers.common",
+    "layers.areas",
+    "layers.grids",
+    "layers.departments",
+    "layers.buildings",
+    "layers.cameras",
+    "layers.keysites",
+    "layers.incidents",
+    "layers.transfer",
+    "layers.jobs",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "gisgov.urls"
+WSGI_APPLICATION = "gisgov.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ],
+        },
+    },
+]
+
+DATABASES = {"default": database_config()}
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+]
+
+LANGUAGE_CODE = "zh-hans"
+LANGUAGES = [("zh-hans", _("Simplified Chinese")), ("en", _("English"))]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+TIME_ZONE = env_str("GISGOV_TIME_ZONE", "Asia/Shanghai")
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "static/"
+STATICFILES_DIRS = [BASE_DIR / "static"]
+STATIC_ROOT = BASE_DIR / ".data" / "staticfiles"
+MEDIA_URL = "media/"
+MEDIA_ROOT = env_str("GISGOV_MEDIA_ROOT", str(BASE_DIR / ".data" / "media"))
+
+# Uploads larger than this are refused with a 413-style message rather than read into memory.
+GISGOV_MAX_UPLOAD_MB = env_int("GISGOV_MAX_UPLOAD_MB", 200)
+DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+}
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": env_str("GISGOV_LOG_LEVEL", "INFO")},
+    "loggers": {"procrastinate": {"level": "WARNING"}},
+}
+
+# Maps: an XYZ tile URL for the basemap (Tianditu with its key, or an intranet tile server);
+# empty means our own administrative boundaries are the base. The centre is where empty maps open.
+GISGOV_BASEMAP_URL = env_str("GISGOV_BASEMAP_URL", "")
+GISGOV_MAP_CENTER = (
+    float(env_str("GISGOV_MAP_CENTER_LON", "114.6")),
+    float(env_str("GISGOV_MAP_CENTER_LAT", "34.5")),
+)

@@ -1,0 +1,76 @@
+"""Parsing the CRS a caller names, and moving coordinates into storage only when it is named."""
+
+import re
+from dataclasses import dataclass
+
+import shapely
+
+from layers.common import chinacrs
+from layers.common.constants import CGCS2000_SRID, STORAGE_SRID
+
+_EPSG_PATTERNS = [
+    re.compile(r"^(?:EPSG:)?(\d{4,6})$", re.IGNORECASE),
+    re.compile(r"^urn:ogc:def:crs:EPSG:[\d.]*:(\d{4,6})$", re.IGNORECASE),
+    re.compile(r"^https?://www\.opengis\.net/def/crs/EPSG/[\d.]+/(\d{4,6})$", re.IGNORECASE),
+]
+_CRS84 = {
+    "crs84",
+    "ogc:crs84",
+    "urn:ogc:def:crs:ogc:1.3:crs84",
+    "http://www.opengis.net/def/crs/ogc/1.3/crs84",
+}
+
+
+class CRSError(ValueError):
+    """A CRS name we cannot interpret; the message names the value."""
+
+
+@dataclass(frozen=True)
+class SourceCRS:
+    """A coordinate reference system named by a caller: an EPSG code or a Chinese offset datum."""
+
+    epsg: int
+    offset_datum: str | None = None
+
+    @property
+    def label(self) -> str:
+        return self.offset_datum or f"EPSG:{self.epsg}"
+
+    @property
+    def is_lonlat_storage_equivalent(self) -> bool:
+        """WGS84 and CGCS2000 share coordinates at map precision: no transform is applied."""
+        return self.offset_datum is None and self.epsg in (STORAGE_SRID, CGCS2000_SRID)
+
+
+STORAGE_CRS = SourceCRS(STORAGE_SRID)
+
+
+def parse_crs(value: str) -> SourceCRS:
+    text = value.strip()
+    lowered = text.lower().replace("-", "")
+    if lowered in chinacrs.TO_WGS84:
+        return SourceCRS(STORAGE_SRID, lowered)
+    if text.lower() in _CRS84:
+        return STORAGE_CRS
+    for pattern in _EPSG_PATTERNS:
+        match = pattern.match(text)
+        if match:
+            return SourceCRS(int(match.group(1)))
+    raise CRSError(
+        f"unknown CRS {value!r}: use an EPSG code such as EPSG:4490, CRS84, gcj02 or bd09"
+    )
+
+
+def remove_offset(geometry: shapely.Geometry, crs: SourceCRS) -> shapely.Geometry:
+    """Undo a GCJ-02/BD-09 offset, giving WGS84; any other CRS is returned untouched."""
+    if crs.offset_datum is None:
+        return geometry
+    to_wgs84 = chinacrs.TO_WGS84[crs.offset_datum]
+
+    def convert(coords):
+        lon, lat = to_wgs84(coords[:, 0], coords[:, 1])
+        coords = coords.copy()
+        coords[:, 0], coords[:, 1] = lon, lat
+        return coords
+
+    return shapely.transform(geometry, convert)

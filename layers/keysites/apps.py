@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class KeysitesConfig(AppConfig):
+    name = "layers.keysites"
+    label = "keysites"

@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# Installs the Debian packages gisgov needs when they are missing (through sudo when not root).
+set -euo pipefail
+packages=(postgresql-15-postgis-3 postgresql-client-15 gdal-bin python3-venv)
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+echo "Installing Debian packages: ${missing[*]}"
+sudo=""
+[ "$(id -u)" = 0 ] || sudo=sudo
+$sudo apt-get update -qq
+DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null

@@ -1,0 +1,1 @@
+"""Tests run against the real PostGIS named by the settings (the project-local cluster)."""
