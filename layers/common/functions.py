@@ -10,7 +10,11 @@ class IsEmpty(GeoFuncMixin, Func):
 
 
 class CoveredByLonLatRange(GeoFuncMixin, Func):
-    """True when every coordinate is a real longitude/latitude (no NaN, nothing beyond ±180/±90)."""
+    """True when every coordinate is a real longitude/latitude (no NaN, nothing beyond ±180/±90).
 
-    template = "ST_CoveredBy(%(expressions)s, ST_MakeEnvelope(-180, -90, 180, 90, ST_SRID(%(expressions)s)))"
+    Empty geometries pass here so that the not-empty constraint is the one that names them.
+    The SQL function is created by the common app's first migration.
+    """
+
+    function = "gisgov_in_lonlat_range"
     output_field = BooleanField()

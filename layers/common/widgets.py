@@ -10,6 +10,7 @@ class OfflineMapWidget(OSMWidget):
     template_name = "gis/offline-openlayers.html"
 
     class Media:
+        extend = False  # drop the parent's CDN links
         css = {"all": ("vendor/ol/ol.css", "gis/css/ol3.css")}
         js = ("vendor/ol/ol.js", "gis/js/OLMapWidget.js")
 

@@ -95,6 +95,7 @@ DROP FUNCTION gisgov_locate(geometry);
 
 class Migration(migrations.Migration):
     dependencies = [
+        ("common", "0001_lonlat_range_function"),
         ("areas", "0001_initial"),
         ("grids", "0001_initial"),
         ("buildings", "0001_initial"),
