@@ -1,4 +1,4 @@
-"""The one place settings are read from the environment; a bad value stops start-up with its name."""
+"""The one place settings are read from the environment; a bad value stops start-up, named."""
 
 import os
 from pathlib import Path

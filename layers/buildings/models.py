@@ -36,9 +36,7 @@ class Building(GridAssigned):
         verbose_name_plural = _("buildings")
         constraints = [
             *geometry_constraints("footprint"),
-            models.CheckConstraint(
-                condition=Q(floors__gte=1), name="buildings_floors_positive"
-            ),
+            models.CheckConstraint(condition=Q(floors__gte=1), name="buildings_floors_positive"),
         ]
 
     def __str__(self):

@@ -7,7 +7,7 @@ CGCS2000_SRID = 4490
 WEB_MERCATOR_SRID = 3857
 
 # CGCS2000 3-degree Gauss-Krueger zones without a zone prefix in the false easting:
-# EPSG:4534 has its central meridian at 75E, each next code 3 degrees further east, up to 4554 (135E).
+# EPSG:4534 has its central meridian at 75E, each next code 3 degrees further east, to 4554 (135E).
 GK_FIRST_SRID = 4534
 GK_FIRST_CENTRAL_MERIDIAN = 75
 GK_LAST_SRID = 4554

@@ -88,7 +88,9 @@ class Grid(models.Model):
                 condition=Q(kind=GridKind.BASIC, exclusive_type="")
                 | Q(kind=GridKind.EXCLUSIVE) & ~Q(exclusive_type=""),
                 name="grids_exclusive_type_iff_exclusive",
-                violation_error_message=_("Exclusive grids, and only they, have an exclusive type."),
+                violation_error_message=_(
+                    "Exclusive grids, and only they, have an exclusive type."
+                ),
             ),
             models.CheckConstraint(
                 condition=Q(valid_to__isnull=True) | Q(valid_to__gt=F("valid_from")),

@@ -1,5 +1,7 @@
 """The demo county keeps the rules of the domain: seamless grids, household bands, hot spots."""
 
+from io import StringIO
+
 import numpy as np
 import pytest
 from django.core.management import call_command
@@ -20,7 +22,7 @@ SEED = 3
 @pytest.fixture(scope="module")
 def demo(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
-        call_command("demo_county", seed=SEED, scale=1, stdout=open("/dev/null", "w"))
+        call_command("demo_county", seed=SEED, scale=1, stdout=StringIO())
         yield
         load.wipe()
 
@@ -113,9 +115,9 @@ def test_incidents_span_three_years_with_seasons_and_hot_spots(demo):
     # Disputes peak around the Spring Festival (January-February) over early summer.
     festival, summer = rows(
         """
-        SELECT count(*) FILTER (WHERE extract(month FROM reported_at AT TIME ZONE 'Asia/Shanghai') IN (1, 2)),
-               count(*) FILTER (WHERE extract(month FROM reported_at AT TIME ZONE 'Asia/Shanghai') IN (5, 6))
-        FROM incidents_incident WHERE category = 'dispute'
+        SELECT count(*) FILTER (WHERE month IN (1, 2)), count(*) FILTER (WHERE month IN (5, 6))
+        FROM (SELECT extract(month FROM reported_at AT TIME ZONE 'Asia/Shanghai') AS month
+              FROM incidents_incident WHERE category = 'dispute') d
         """
     )[0]
     assert festival > 1.15 * summer
@@ -154,9 +156,9 @@ def test_the_demo_admin_login_exists(demo):
 
 
 def test_loading_twice_is_refused_unless_asked(demo):
-    call_command("demo_county", seed=SEED, if_empty=True, stdout=open("/dev/null", "w"))
+    call_command("demo_county", seed=SEED, if_empty=True, stdout=StringIO())
     with pytest.raises(CommandError, match="--replace"):
-        call_command("demo_county", seed=SEED, stdout=open("/dev/null", "w"))
+        call_command("demo_county", seed=SEED, stdout=StringIO())
 
 
 def test_generation_is_deterministic_for_a_seed():

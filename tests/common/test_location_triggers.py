@@ -22,7 +22,7 @@ def two_grids():
 
 
 def test_building_gets_the_grid_under_its_point_on_surface(two_grids):
-    *_, village, west, east = two_grids
+    *_, village, west, _east = two_grids
     house = f.building(LON - 0.05, LAT)
     assert (house.grid_id, house.area_id) == (
         None,
@@ -33,7 +33,7 @@ def test_building_gets_the_grid_under_its_point_on_surface(two_grids):
 
 
 def test_incident_moved_to_another_grid_is_reassigned(two_grids):
-    *_, west, east = two_grids
+    *_, _west, east = two_grids
     report = f.incident(LON - 0.05, LAT)
     Incident.objects.filter(pk=report.pk).update(location=Point(LON + 0.05, LAT, srid=4326))
     report.refresh_from_db()
@@ -53,7 +53,7 @@ def test_redrawn_grid_takes_its_buildings_with_it(two_grids):
 
 
 def test_closed_grid_releases_its_features_to_the_village(two_grids):
-    *_, village, west, east = two_grids
+    *_, village, west, _east = two_grids
     house = f.building(LON - 0.05, LAT)
     west.valid_to = date(2025, 1, 1)
     west.save()
@@ -62,7 +62,7 @@ def test_closed_grid_releases_its_features_to_the_village(two_grids):
 
 
 def test_deleted_grid_releases_its_features(two_grids):
-    *_, village, west, east = two_grids
+    *_, village, west, _east = two_grids
     camera_point = f.incident(LON - 0.05, LAT)
     west.delete()
     camera_point.refresh_from_db()

@@ -4,33 +4,97 @@ import django.contrib.gis.db.models.fields
 import django.contrib.gis.db.models.functions
 import django.db.models.deletion
 import django.db.models.expressions
-import layers.common.functions
 from django.db import migrations, models
+
+import layers.common.functions
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [("common", "0001_lonlat_range_function")]
 
     operations = [
         migrations.CreateModel(
-            name='AdminArea',
+            name="AdminArea",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(max_length=12, unique=True, verbose_name='division code')),
-                ('name', models.CharField(max_length=100, verbose_name='name')),
-                ('level', models.PositiveSmallIntegerField(choices=[(1, 'Province'), (2, 'City'), (3, 'County / district'), (4, 'Township / street'), (5, 'Village / community')], verbose_name='level')),
-                ('geom', django.contrib.gis.db.models.fields.MultiPolygonField(srid=4326, verbose_name='boundary')),
-                ('parent', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='children', to='areas.adminarea', verbose_name='parent')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "code",
+                    models.CharField(max_length=12, unique=True, verbose_name="division code"),
+                ),
+                ("name", models.CharField(max_length=100, verbose_name="name")),
+                (
+                    "level",
+                    models.PositiveSmallIntegerField(
+                        choices=[
+                            (1, "Province"),
+                            (2, "City"),
+                            (3, "County / district"),
+                            (4, "Township / street"),
+                            (5, "Village / community"),
+                        ],
+                        verbose_name="level",
+                    ),
+                ),
+                (
+                    "geom",
+                    django.contrib.gis.db.models.fields.MultiPolygonField(
+                        srid=4326, verbose_name="boundary"
+                    ),
+                ),
+                (
+                    "parent",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="children",
+                        to="areas.adminarea",
+                        verbose_name="parent",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'administrative area',
-                'verbose_name_plural': 'administrative areas',
-                'ordering': ['code'],
-                'indexes': [models.Index(fields=['code'], name='areas_code_prefix_idx', opclasses=['varchar_pattern_ops'])],
-                'constraints': [models.CheckConstraint(condition=django.contrib.gis.db.models.functions.IsValid('geom'), name='areas_adminarea_geom_valid', violation_error_message='The geometry is not valid (self-intersection or bad ring).'), models.CheckConstraint(condition=django.db.models.expressions.NegatedExpression(layers.common.functions.IsEmpty('geom')), name='areas_adminarea_geom_not_empty', violation_error_message='The geometry is empty.'), models.CheckConstraint(condition=layers.common.functions.CoveredByLonLatRange('geom'), name='areas_adminarea_geom_lonlat_range', violation_error_message='Coordinates lie outside longitude ±180 / latitude ±90.'), models.CheckConstraint(condition=models.Q(('code__regex', '^[0-9]{12}$')), name='areas_code_12_digits', violation_error_message='A division code is exactly 12 digits.')],
+                "verbose_name": "administrative area",
+                "verbose_name_plural": "administrative areas",
+                "ordering": ["code"],
+                "indexes": [
+                    models.Index(
+                        fields=["code"],
+                        name="areas_code_prefix_idx",
+                        opclasses=["varchar_pattern_ops"],
+                    )
+                ],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=django.contrib.gis.db.models.functions.IsValid("geom"),
+                        name="areas_adminarea_geom_valid",
+                        violation_error_message="The geometry is not valid (self-intersection or bad ring).",
+                    ),
+                    models.CheckConstraint(
+                        condition=django.db.models.expressions.NegatedExpression(
+                            layers.common.functions.IsEmpty("geom")
+                        ),
+                        name="areas_adminarea_geom_not_empty",
+                        violation_error_message="The geometry is empty.",
+                    ),
+                    models.CheckConstraint(
+                        condition=layers.common.functions.CoveredByLonLatRange("geom"),
+                        name="areas_adminarea_geom_lonlat_range",
+                        violation_error_message="Coordinates lie outside longitude ±180 / latitude ±90.",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(("code__regex", "^[0-9]{12}$")),
+                        name="areas_code_12_digits",
+                        violation_error_message="A division code is exactly 12 digits.",
+                    ),
+                ],
             },
         ),
     ]

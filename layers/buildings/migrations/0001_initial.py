@@ -4,37 +4,105 @@ import django.contrib.gis.db.models.fields
 import django.contrib.gis.db.models.functions
 import django.db.models.deletion
 import django.db.models.expressions
-import layers.common.functions
 from django.db import migrations, models
+
+import layers.common.functions
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('areas', '0001_initial'),
-        ('grids', '0001_initial'),
+        ("areas", "0001_initial"),
+        ("grids", "0001_initial"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Building',
+            name="Building",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('footprint', django.contrib.gis.db.models.fields.PolygonField(srid=4326, verbose_name='footprint')),
-                ('address', models.CharField(blank=True, max_length=200, verbose_name='address')),
-                ('floors', models.PositiveSmallIntegerField(default=1, verbose_name='floors')),
-                ('households', models.PositiveIntegerField(default=0, verbose_name='households')),
-                ('residents', models.PositiveIntegerField(default=0, verbose_name='residents')),
-                ('use', models.CharField(choices=[('residential', 'Residential'), ('mixed', 'Mixed residential / commercial'), ('commercial', 'Commercial'), ('public', 'Public service'), ('industrial', 'Industrial'), ('agricultural', 'Agricultural'), ('other', 'Other')], max_length=16, verbose_name='use')),
-                ('area', models.ForeignKey(blank=True, editable=False, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='areas.adminarea', verbose_name='village / community')),
-                ('grid', models.ForeignKey(blank=True, editable=False, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='grids.grid', verbose_name='grid')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "footprint",
+                    django.contrib.gis.db.models.fields.PolygonField(
+                        srid=4326, verbose_name="footprint"
+                    ),
+                ),
+                ("address", models.CharField(blank=True, max_length=200, verbose_name="address")),
+                ("floors", models.PositiveSmallIntegerField(default=1, verbose_name="floors")),
+                ("households", models.PositiveIntegerField(default=0, verbose_name="households")),
+                ("residents", models.PositiveIntegerField(default=0, verbose_name="residents")),
+                (
+                    "use",
+                    models.CharField(
+                        choices=[
+                            ("residential", "Residential"),
+                            ("mixed", "Mixed residential / commercial"),
+                            ("commercial", "Commercial"),
+                            ("public", "Public service"),
+                            ("industrial", "Industrial"),
+                            ("agricultural", "Agricultural"),
+                            ("other", "Other"),
+                        ],
+                        max_length=16,
+                        verbose_name="use",
+                    ),
+                ),
+                (
+                    "area",
+                    models.ForeignKey(
+                        blank=True,
+                        editable=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="areas.adminarea",
+                        verbose_name="village / community",
+                    ),
+                ),
+                (
+                    "grid",
+                    models.ForeignKey(
+                        blank=True,
+                        editable=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="grids.grid",
+                        verbose_name="grid",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'building',
-                'verbose_name_plural': 'buildings',
-                'constraints': [models.CheckConstraint(condition=django.contrib.gis.db.models.functions.IsValid('footprint'), name='buildings_building_footprint_valid', violation_error_message='The geometry is not valid (self-intersection or bad ring).'), models.CheckConstraint(condition=django.db.models.expressions.NegatedExpression(layers.common.functions.IsEmpty('footprint')), name='buildings_building_footprint_not_empty', violation_error_message='The geometry is empty.'), models.CheckConstraint(condition=layers.common.functions.CoveredByLonLatRange('footprint'), name='buildings_building_footprint_lonlat_range', violation_error_message='Coordinates lie outside longitude ±180 / latitude ±90.'), models.CheckConstraint(condition=models.Q(('floors__gte', 1)), name='buildings_floors_positive')],
+                "verbose_name": "building",
+                "verbose_name_plural": "buildings",
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=django.contrib.gis.db.models.functions.IsValid("footprint"),
+                        name="buildings_building_footprint_valid",
+                        violation_error_message="The geometry is not valid (self-intersection or bad ring).",
+                    ),
+                    models.CheckConstraint(
+                        condition=django.db.models.expressions.NegatedExpression(
+                            layers.common.functions.IsEmpty("footprint")
+                        ),
+                        name="buildings_building_footprint_not_empty",
+                        violation_error_message="The geometry is empty.",
+                    ),
+                    models.CheckConstraint(
+                        condition=layers.common.functions.CoveredByLonLatRange("footprint"),
+                        name="buildings_building_footprint_lonlat_range",
+                        violation_error_message="Coordinates lie outside longitude ±180 / latitude ±90.",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(("floors__gte", 1)), name="buildings_floors_positive"
+                    ),
+                ],
             },
         ),
     ]

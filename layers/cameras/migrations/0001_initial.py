@@ -4,43 +4,143 @@ import django.contrib.gis.db.models.fields
 import django.contrib.gis.db.models.functions
 import django.db.models.deletion
 import django.db.models.expressions
-import layers.common.functions
 from django.db import migrations, models
+
+import layers.common.functions
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('areas', '0001_initial'),
-        ('departments', '0001_initial'),
-        ('grids', '0001_initial'),
+        ("areas", "0001_initial"),
+        ("departments", "0001_initial"),
+        ("grids", "0001_initial"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='CameraSite',
+            name="CameraSite",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(max_length=32, unique=True, verbose_name='camera code')),
-                ('name', models.CharField(max_length=100, verbose_name='name')),
-                ('location', django.contrib.gis.db.models.fields.PointField(srid=4326, verbose_name='position')),
-                ('kind', models.CharField(choices=[('sharp_eyes', 'Sharp Eyes (雪亮)'), ('skynet', 'Skynet (天网)'), ('huiyan', 'Huiyan village camera (慧眼)'), ('other', 'Other')], max_length=16, verbose_name='kind')),
-                ('azimuth', models.FloatField(verbose_name='azimuth (°)')),
-                ('field_of_view', models.FloatField(verbose_name='field of view (°)')),
-                ('range_m', models.FloatField(verbose_name='range (m)')),
-                ('status', models.CharField(choices=[('active', 'In service'), ('faulty', 'Faulty'), ('offline', 'Offline'), ('planned', 'Planned')], default='active', max_length=16, verbose_name='status')),
-                ('installed_on', models.DateField(blank=True, null=True, verbose_name='installed on')),
-                ('area', models.ForeignKey(blank=True, editable=False, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='areas.adminarea', verbose_name='village / community')),
-                ('department', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='cameras', to='departments.department', verbose_name='owning department')),
-                ('grid', models.ForeignKey(blank=True, editable=False, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='grids.grid', verbose_name='grid')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.CharField(max_length=32, unique=True, verbose_name="camera code")),
+                ("name", models.CharField(max_length=100, verbose_name="name")),
+                (
+                    "location",
+                    django.contrib.gis.db.models.fields.PointField(
+                        srid=4326, verbose_name="position"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("sharp_eyes", "Sharp Eyes (雪亮)"),
+                            ("skynet", "Skynet (天网)"),
+                            ("huiyan", "Huiyan village camera (慧眼)"),
+                            ("other", "Other"),
+                        ],
+                        max_length=16,
+                        verbose_name="kind",
+                    ),
+                ),
+                ("azimuth", models.FloatField(verbose_name="azimuth (°)")),
+                ("field_of_view", models.FloatField(verbose_name="field of view (°)")),
+                ("range_m", models.FloatField(verbose_name="range (m)")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("active", "In service"),
+                            ("faulty", "Faulty"),
+                            ("offline", "Offline"),
+                            ("planned", "Planned"),
+                        ],
+                        default="active",
+                        max_length=16,
+                        verbose_name="status",
+                    ),
+                ),
+                (
+                    "installed_on",
+                    models.DateField(blank=True, null=True, verbose_name="installed on"),
+                ),
+                (
+                    "area",
+                    models.ForeignKey(
+                        blank=True,
+                        editable=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="areas.adminarea",
+                        verbose_name="village / community",
+                    ),
+                ),
+                (
+                    "department",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="cameras",
+                        to="departments.department",
+                        verbose_name="owning department",
+                    ),
+                ),
+                (
+                    "grid",
+                    models.ForeignKey(
+                        blank=True,
+                        editable=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="grids.grid",
+                        verbose_name="grid",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'camera site',
-                'verbose_name_plural': 'camera sites',
-                'ordering': ['code'],
-                'constraints': [models.CheckConstraint(condition=django.contrib.gis.db.models.functions.IsValid('location'), name='cameras_camerasite_location_valid', violation_error_message='The geometry is not valid (self-intersection or bad ring).'), models.CheckConstraint(condition=django.db.models.expressions.NegatedExpression(layers.common.functions.IsEmpty('location')), name='cameras_camerasite_location_not_empty', violation_error_message='The geometry is empty.'), models.CheckConstraint(condition=layers.common.functions.CoveredByLonLatRange('location'), name='cameras_camerasite_location_lonlat_range', violation_error_message='Coordinates lie outside longitude ±180 / latitude ±90.'), models.CheckConstraint(condition=models.Q(('azimuth__gte', 0), ('azimuth__lt', 360)), name='cameras_azimuth_range'), models.CheckConstraint(condition=models.Q(('field_of_view__gt', 0), ('field_of_view__lte', 360)), name='cameras_fov_range'), models.CheckConstraint(condition=models.Q(('range_m__gt', 0), ('range_m__lte', 5000)), name='cameras_range_positive')],
+                "verbose_name": "camera site",
+                "verbose_name_plural": "camera sites",
+                "ordering": ["code"],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=django.contrib.gis.db.models.functions.IsValid("location"),
+                        name="cameras_camerasite_location_valid",
+                        violation_error_message="The geometry is not valid (self-intersection or bad ring).",
+                    ),
+                    models.CheckConstraint(
+                        condition=django.db.models.expressions.NegatedExpression(
+                            layers.common.functions.IsEmpty("location")
+                        ),
+                        name="cameras_camerasite_location_not_empty",
+                        violation_error_message="The geometry is empty.",
+                    ),
+                    models.CheckConstraint(
+                        condition=layers.common.functions.CoveredByLonLatRange("location"),
+                        name="cameras_camerasite_location_lonlat_range",
+                        violation_error_message="Coordinates lie outside longitude ±180 / latitude ±90.",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(("azimuth__gte", 0), ("azimuth__lt", 360)),
+                        name="cameras_azimuth_range",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(("field_of_view__gt", 0), ("field_of_view__lte", 360)),
+                        name="cameras_fov_range",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(("range_m__gt", 0), ("range_m__lte", 5000)),
+                        name="cameras_range_positive",
+                    ),
+                ],
             },
         ),
     ]

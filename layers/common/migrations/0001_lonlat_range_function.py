@@ -13,6 +13,4 @@ $$;
 class Migration(migrations.Migration):
     dependencies = []
 
-    operations = [
-        migrations.RunSQL(FORWARD, "DROP FUNCTION gisgov_in_lonlat_range(geometry);")
-    ]
+    operations = [migrations.RunSQL(FORWARD, "DROP FUNCTION gisgov_in_lonlat_range(geometry);")]

@@ -3,17 +3,17 @@
 from django.db import migrations
 
 FORWARD = """
+-- PL/pgSQL rather than SQL: called once per row from triggers, its plans must be cached.
 CREATE FUNCTION gisgov_locate(p geometry, OUT grid_id bigint, OUT area_id bigint)
-LANGUAGE sql STABLE PARALLEL SAFE AS $$
-    SELECT g.id, coalesce(g.village_id, (
-        SELECT a.id FROM areas_adminarea a WHERE ST_Intersects(a.geom, p)
-        ORDER BY a.level DESC LIMIT 1))
-    FROM (SELECT NULL::bigint) AS one
-    LEFT JOIN LATERAL (
-        SELECT id, village_id FROM grids_grid
-        WHERE valid_to IS NULL AND ST_Intersects(geom, p) ORDER BY id LIMIT 1
-    ) g ON true
-$$;
+LANGUAGE plpgsql STABLE PARALLEL SAFE AS $$
+BEGIN
+    SELECT g.id, g.village_id INTO grid_id, area_id FROM grids_grid g
+    WHERE g.valid_to IS NULL AND ST_Intersects(g.geom, p) ORDER BY g.id LIMIT 1;
+    IF grid_id IS NULL THEN
+        SELECT a.id INTO area_id FROM areas_adminarea a
+        WHERE ST_Intersects(a.geom, p) ORDER BY a.level DESC LIMIT 1;
+    END IF;
+END $$;
 
 CREATE FUNCTION gisgov_assign_point() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN

@@ -5,28 +5,61 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('areas', '0001_initial'),
+        ("areas", "0001_initial"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Department',
+            name="Department",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=100, verbose_name='name')),
-                ('kind', models.CharField(choices=[('police', 'Police station (派出所)'), ('justice', 'Justice office (司法所)'), ('court', "People's court tribunal (法庭)"), ('urban', 'Urban management (城管)'), ('civil', 'Civil affairs (民政)'), ('emergency', 'Emergency management (应急)'), ('land', 'Natural resources (自然资源)'), ('centre', 'Governance centre (综治中心)'), ('other', 'Other')], max_length=16, verbose_name='kind')),
-                ('phone', models.CharField(blank=True, max_length=32, verbose_name='phone')),
-                ('area', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='departments', to='areas.adminarea', verbose_name='area of responsibility')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=100, verbose_name="name")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("police", "Police station (派出所)"),
+                            ("justice", "Justice office (司法所)"),
+                            ("court", "People's court tribunal (法庭)"),
+                            ("urban", "Urban management (城管)"),
+                            ("civil", "Civil affairs (民政)"),
+                            ("emergency", "Emergency management (应急)"),
+                            ("land", "Natural resources (自然资源)"),
+                            ("centre", "Governance centre (综治中心)"),
+                            ("other", "Other"),
+                        ],
+                        max_length=16,
+                        verbose_name="kind",
+                    ),
+                ),
+                ("phone", models.CharField(blank=True, max_length=32, verbose_name="phone")),
+                (
+                    "area",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="departments",
+                        to="areas.adminarea",
+                        verbose_name="area of responsibility",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'department',
-                'verbose_name_plural': 'departments',
-                'ordering': ['area__code', 'name'],
-                'constraints': [models.UniqueConstraint(fields=('area', 'name'), name='departments_name_unique_in_area')],
+                "verbose_name": "department",
+                "verbose_name_plural": "departments",
+                "ordering": ["area__code", "name"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("area", "name"), name="departments_name_unique_in_area"
+                    )
+                ],
             },
         ),
     ]

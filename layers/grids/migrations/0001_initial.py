@@ -4,88 +4,205 @@ import django.contrib.gis.db.models.fields
 import django.contrib.gis.db.models.functions
 import django.db.models.deletion
 import django.db.models.expressions
-import layers.common.functions
 from django.conf import settings
 from django.db import migrations, models
 
+import layers.common.functions
+
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('areas', '0001_initial'),
+        ("areas", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Grid',
+            name="Grid",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(max_length=32, verbose_name='grid code')),
-                ('name', models.CharField(max_length=100, verbose_name='name')),
-                ('kind', models.CharField(choices=[('basic', 'Basic grid'), ('exclusive', 'Exclusive grid')], max_length=16, verbose_name='kind')),
-                ('exclusive_type', models.CharField(blank=True, choices=[('school', 'School'), ('hospital', 'Hospital'), ('market', 'Market'), ('park', 'Park'), ('business', 'Office / business building'), ('industrial', 'Industrial park')], max_length=16, verbose_name='exclusive grid type')),
-                ('geom', django.contrib.gis.db.models.fields.PolygonField(srid=4326, verbose_name='boundary')),
-                ('valid_from', models.DateField(verbose_name='valid from')),
-                ('valid_to', models.DateField(blank=True, null=True, verbose_name='valid until')),
-                ('village', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='grids', to='areas.adminarea', verbose_name='village / community')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.CharField(max_length=32, verbose_name="grid code")),
+                ("name", models.CharField(max_length=100, verbose_name="name")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("basic", "Basic grid"), ("exclusive", "Exclusive grid")],
+                        max_length=16,
+                        verbose_name="kind",
+                    ),
+                ),
+                (
+                    "exclusive_type",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("school", "School"),
+                            ("hospital", "Hospital"),
+                            ("market", "Market"),
+                            ("park", "Park"),
+                            ("business", "Office / business building"),
+                            ("industrial", "Industrial park"),
+                        ],
+                        max_length=16,
+                        verbose_name="exclusive grid type",
+                    ),
+                ),
+                (
+                    "geom",
+                    django.contrib.gis.db.models.fields.PolygonField(
+                        srid=4326, verbose_name="boundary"
+                    ),
+                ),
+                ("valid_from", models.DateField(verbose_name="valid from")),
+                ("valid_to", models.DateField(blank=True, null=True, verbose_name="valid until")),
+                (
+                    "village",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="grids",
+                        to="areas.adminarea",
+                        verbose_name="village / community",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'grid',
-                'verbose_name_plural': 'grids',
-                'ordering': ['code'],
+                "verbose_name": "grid",
+                "verbose_name_plural": "grids",
+                "ordering": ["code"],
             },
         ),
         migrations.CreateModel(
-            name='GridStaff',
+            name="GridStaff",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('role', models.CharField(choices=[('head', 'Grid head (网格长)'), ('member', 'Gridder (网格员)'), ('assistant', 'Grid assistant (网格助理员)')], max_length=16, verbose_name='role')),
-                ('grid', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='memberships', to='grids.grid')),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='grid_memberships', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "role",
+                    models.CharField(
+                        choices=[
+                            ("head", "Grid head (网格长)"),
+                            ("member", "Gridder (网格员)"),
+                            ("assistant", "Grid assistant (网格助理员)"),
+                        ],
+                        max_length=16,
+                        verbose_name="role",
+                    ),
+                ),
+                (
+                    "grid",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="memberships",
+                        to="grids.grid",
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="grid_memberships",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'grid staff',
-                'verbose_name_plural': 'grid staff',
+                "verbose_name": "grid staff",
+                "verbose_name_plural": "grid staff",
             },
         ),
         migrations.AddField(
-            model_name='grid',
-            name='staff',
-            field=models.ManyToManyField(blank=True, related_name='grids', through='grids.GridStaff', to=settings.AUTH_USER_MODEL, verbose_name='staff'),
+            model_name="grid",
+            name="staff",
+            field=models.ManyToManyField(
+                blank=True,
+                related_name="grids",
+                through="grids.GridStaff",
+                to=settings.AUTH_USER_MODEL,
+                verbose_name="staff",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='gridstaff',
-            constraint=models.UniqueConstraint(fields=('grid', 'user'), name='grids_staff_once_per_grid'),
+            model_name="gridstaff",
+            constraint=models.UniqueConstraint(
+                fields=("grid", "user"), name="grids_staff_once_per_grid"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='gridstaff',
-            constraint=models.UniqueConstraint(condition=models.Q(('role', 'head')), fields=('grid',), name='grids_one_head'),
+            model_name="gridstaff",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("role", "head")), fields=("grid",), name="grids_one_head"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='grid',
-            constraint=models.CheckConstraint(condition=django.contrib.gis.db.models.functions.IsValid('geom'), name='grids_grid_geom_valid', violation_error_message='The geometry is not valid (self-intersection or bad ring).'),
+            model_name="grid",
+            constraint=models.CheckConstraint(
+                condition=django.contrib.gis.db.models.functions.IsValid("geom"),
+                name="grids_grid_geom_valid",
+                violation_error_message="The geometry is not valid (self-intersection or bad ring).",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='grid',
-            constraint=models.CheckConstraint(condition=django.db.models.expressions.NegatedExpression(layers.common.functions.IsEmpty('geom')), name='grids_grid_geom_not_empty', violation_error_message='The geometry is empty.'),
+            model_name="grid",
+            constraint=models.CheckConstraint(
+                condition=django.db.models.expressions.NegatedExpression(
+                    layers.common.functions.IsEmpty("geom")
+                ),
+                name="grids_grid_geom_not_empty",
+                violation_error_message="The geometry is empty.",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='grid',
-            constraint=models.CheckConstraint(condition=layers.common.functions.CoveredByLonLatRange('geom'), name='grids_grid_geom_lonlat_range', violation_error_message='Coordinates lie outside longitude ±180 / latitude ±90.'),
+            model_name="grid",
+            constraint=models.CheckConstraint(
+                condition=layers.common.functions.CoveredByLonLatRange("geom"),
+                name="grids_grid_geom_lonlat_range",
+                violation_error_message="Coordinates lie outside longitude ±180 / latitude ±90.",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='grid',
-            constraint=models.UniqueConstraint(condition=models.Q(('valid_to__isnull', True)), fields=('code',), name='grids_code_unique_current', violation_error_message='A current grid already has this code.'),
+            model_name="grid",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("valid_to__isnull", True)),
+                fields=("code",),
+                name="grids_code_unique_current",
+                violation_error_message="A current grid already has this code.",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='grid',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('exclusive_type', ''), ('kind', 'basic')), models.Q(('kind', 'exclusive'), models.Q(('exclusive_type', ''), _negated=True)), _connector='OR'), name='grids_exclusive_type_iff_exclusive', violation_error_message='Exclusive grids, and only they, have an exclusive type.'),
+            model_name="grid",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("exclusive_type", ""), ("kind", "basic")),
+                    models.Q(
+                        ("kind", "exclusive"), models.Q(("exclusive_type", ""), _negated=True)
+                    ),
+                    _connector="OR",
+                ),
+                name="grids_exclusive_type_iff_exclusive",
+                violation_error_message="Exclusive grids, and only they, have an exclusive type.",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='grid',
-            constraint=models.CheckConstraint(condition=models.Q(('valid_to__isnull', True), ('valid_to__gt', models.F('valid_from')), _connector='OR'), name='grids_valid_period', violation_error_message="A grid's end date comes after its start date."),
+            model_name="grid",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("valid_to__isnull", True),
+                    ("valid_to__gt", models.F("valid_from")),
+                    _connector="OR",
+                ),
+                name="grids_valid_period",
+                violation_error_message="A grid's end date comes after its start date.",
+            ),
         ),
     ]

@@ -4,45 +4,221 @@ import django.contrib.gis.db.models.fields
 import django.contrib.gis.db.models.functions
 import django.db.models.deletion
 import django.db.models.expressions
-import layers.common.functions
 from django.conf import settings
 from django.db import migrations, models
 
+import layers.common.functions
+
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('areas', '0001_initial'),
-        ('grids', '0001_initial'),
+        ("areas", "0001_initial"),
+        ("grids", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Incident',
+            name="Incident",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('location', django.contrib.gis.db.models.fields.PointField(srid=4326, verbose_name='position')),
-                ('category', models.CharField(choices=[('dispute', 'Dispute (矛盾纠纷)'), ('public_safety', 'Public-safety hazard (治安隐患)'), ('safety_hazard', 'Safety hazard (安全隐患)'), ('livelihood', 'Livelihood request (民生诉求)'), ('urban_management', 'Urban management (城市管理)'), ('sudden_event', 'Sudden event (突发事件)')], max_length=20, verbose_name='category')),
-                ('subcategory', models.CharField(choices=[('neighbour', 'Neighbour dispute'), ('family', 'Family / marriage dispute'), ('land', 'Land, forest, grassland or homestead boundary'), ('labour', 'Labour / wage dispute'), ('property', 'Property management dispute'), ('theft', 'Theft or fraud risk'), ('gathering', 'Gathering or fighting'), ('key_person', 'Person under attention'), ('fire', 'Fire risk'), ('road', 'Road traffic hazard'), ('building', 'Dangerous building'), ('water', 'Drowning / flood risk'), ('utilities', 'Water, power or gas supply'), ('facilities', 'Roads, lights, public facilities'), ('social_aid', 'Social assistance'), ('environment', 'Sanitation / environment'), ('illegal_building', 'Illegal construction'), ('vending', 'Street vending / occupation of roads'), ('parking', 'Parking'), ('accident', 'Accident'), ('disaster', 'Natural disaster'), ('mass_incident', 'Mass incident')], max_length=20, verbose_name='subcategory')),
-                ('source', models.CharField(choices=[('patrol', 'Gridder patrol'), ('citizen', 'Citizen report (民意快递)'), ('hotline', '12345 hotline'), ('camera', 'Camera'), ('other', 'Other')], max_length=16, verbose_name='source')),
-                ('title', models.CharField(max_length=200, verbose_name='title')),
-                ('description', models.TextField(blank=True, verbose_name='description')),
-                ('reported_at', models.DateTimeField(db_index=True, verbose_name='reported at')),
-                ('status', models.CharField(choices=[('reported', 'Reported'), ('accepted', 'Accepted'), ('rejected', 'Rejected'), ('dispatched', 'Dispatched'), ('in_progress', 'In progress'), ('resolved', 'Resolved'), ('evaluated', 'Evaluated'), ('closed', 'Closed')], default='reported', max_length=16, verbose_name='status')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated at')),
-                ('area', models.ForeignKey(blank=True, editable=False, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='areas.adminarea', verbose_name='village / community')),
-                ('grid', models.ForeignKey(blank=True, editable=False, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='grids.grid', verbose_name='grid')),
-                ('reporter', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='reported_incidents', to=settings.AUTH_USER_MODEL, verbose_name='reporter')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "location",
+                    django.contrib.gis.db.models.fields.PointField(
+                        srid=4326, verbose_name="position"
+                    ),
+                ),
+                (
+                    "category",
+                    models.CharField(
+                        choices=[
+                            ("dispute", "Dispute (矛盾纠纷)"),
+                            ("public_safety", "Public-safety hazard (治安隐患)"),
+                            ("safety_hazard", "Safety hazard (安全隐患)"),
+                            ("livelihood", "Livelihood request (民生诉求)"),
+                            ("urban_management", "Urban management (城市管理)"),
+                            ("sudden_event", "Sudden event (突发事件)"),
+                        ],
+                        max_length=20,
+                        verbose_name="category",
+                    ),
+                ),
+                (
+                    "subcategory",
+                    models.CharField(
+                        choices=[
+                            ("neighbour", "Neighbour dispute"),
+                            ("family", "Family / marriage dispute"),
+                            ("land", "Land, forest, grassland or homestead boundary"),
+                            ("labour", "Labour / wage dispute"),
+                            ("property", "Property management dispute"),
+                            ("theft", "Theft or fraud risk"),
+                            ("gathering", "Gathering or fighting"),
+                            ("key_person", "Person under attention"),
+                            ("fire", "Fire risk"),
+                            ("road", "Road traffic hazard"),
+                            ("building", "Dangerous building"),
+                            ("water", "Drowning / flood risk"),
+                            ("utilities", "Water, power or gas supply"),
+                            ("facilities", "Roads, lights, public facilities"),
+                            ("social_aid", "Social assistance"),
+                            ("environment", "Sanitation / environment"),
+                            ("illegal_building", "Illegal construction"),
+                            ("vending", "Street vending / occupation of roads"),
+                            ("parking", "Parking"),
+                            ("accident", "Accident"),
+                            ("disaster", "Natural disaster"),
+                            ("mass_incident", "Mass incident"),
+                        ],
+                        max_length=20,
+                        verbose_name="subcategory",
+                    ),
+                ),
+                (
+                    "source",
+                    models.CharField(
+                        choices=[
+                            ("patrol", "Gridder patrol"),
+                            ("citizen", "Citizen report (民意快递)"),
+                            ("hotline", "12345 hotline"),
+                            ("camera", "Camera"),
+                            ("other", "Other"),
+                        ],
+                        max_length=16,
+                        verbose_name="source",
+                    ),
+                ),
+                ("title", models.CharField(max_length=200, verbose_name="title")),
+                ("description", models.TextField(blank=True, verbose_name="description")),
+                ("reported_at", models.DateTimeField(db_index=True, verbose_name="reported at")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("reported", "Reported"),
+                            ("accepted", "Accepted"),
+                            ("rejected", "Rejected"),
+                            ("dispatched", "Dispatched"),
+                            ("in_progress", "In progress"),
+                            ("resolved", "Resolved"),
+                            ("evaluated", "Evaluated"),
+                            ("closed", "Closed"),
+                        ],
+                        default="reported",
+                        max_length=16,
+                        verbose_name="status",
+                    ),
+                ),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated at")),
+                (
+                    "area",
+                    models.ForeignKey(
+                        blank=True,
+                        editable=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="areas.adminarea",
+                        verbose_name="village / community",
+                    ),
+                ),
+                (
+                    "grid",
+                    models.ForeignKey(
+                        blank=True,
+                        editable=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="grids.grid",
+                        verbose_name="grid",
+                    ),
+                ),
+                (
+                    "reporter",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="reported_incidents",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="reporter",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'incident',
-                'verbose_name_plural': 'incidents',
-                'ordering': ['-reported_at'],
-                'indexes': [models.Index(fields=['category', 'reported_at'], name='incidents_cat_time_idx')],
-                'constraints': [models.CheckConstraint(condition=django.contrib.gis.db.models.functions.IsValid('location'), name='incidents_incident_location_valid', violation_error_message='The geometry is not valid (self-intersection or bad ring).'), models.CheckConstraint(condition=django.db.models.expressions.NegatedExpression(layers.common.functions.IsEmpty('location')), name='incidents_incident_location_not_empty', violation_error_message='The geometry is empty.'), models.CheckConstraint(condition=layers.common.functions.CoveredByLonLatRange('location'), name='incidents_incident_location_lonlat_range', violation_error_message='Coordinates lie outside longitude ±180 / latitude ±90.'), models.CheckConstraint(condition=models.Q(models.Q(('category', 'dispute'), ('subcategory__in', ['neighbour', 'family', 'land', 'labour', 'property'])), models.Q(('category', 'public_safety'), ('subcategory__in', ['theft', 'gathering', 'key_person'])), models.Q(('category', 'safety_hazard'), ('subcategory__in', ['fire', 'road', 'building', 'water'])), models.Q(('category', 'livelihood'), ('subcategory__in', ['utilities', 'facilities', 'social_aid', 'environment'])), models.Q(('category', 'urban_management'), ('subcategory__in', ['illegal_building', 'vending', 'parking', 'environment'])), models.Q(('category', 'sudden_event'), ('subcategory__in', ['accident', 'disaster', 'mass_incident'])), _connector='OR'), name='incidents_subcategory_of_category', violation_error_message='The subcategory does not belong to the category.')],
+                "verbose_name": "incident",
+                "verbose_name_plural": "incidents",
+                "ordering": ["-reported_at"],
+                "indexes": [
+                    models.Index(fields=["category", "reported_at"], name="incidents_cat_time_idx")
+                ],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=django.contrib.gis.db.models.functions.IsValid("location"),
+                        name="incidents_incident_location_valid",
+                        violation_error_message="The geometry is not valid (self-intersection or bad ring).",
+                    ),
+                    models.CheckConstraint(
+                        condition=django.db.models.expressions.NegatedExpression(
+                            layers.common.functions.IsEmpty("location")
+                        ),
+                        name="incidents_incident_location_not_empty",
+                        violation_error_message="The geometry is empty.",
+                    ),
+                    models.CheckConstraint(
+                        condition=layers.common.functions.CoveredByLonLatRange("location"),
+                        name="incidents_incident_location_lonlat_range",
+                        violation_error_message="Coordinates lie outside longitude ±180 / latitude ±90.",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            models.Q(
+                                ("category", "dispute"),
+                                (
+                                    "subcategory__in",
+                                    ["neighbour", "family", "land", "labour", "property"],
+                                ),
+                            ),
+                            models.Q(
+                                ("category", "public_safety"),
+                                ("subcategory__in", ["theft", "gathering", "key_person"]),
+                            ),
+                            models.Q(
+                                ("category", "safety_hazard"),
+                                ("subcategory__in", ["fire", "road", "building", "water"]),
+                            ),
+                            models.Q(
+                                ("category", "livelihood"),
+                                (
+                                    "subcategory__in",
+                                    ["utilities", "facilities", "social_aid", "environment"],
+                                ),
+                            ),
+                            models.Q(
+                                ("category", "urban_management"),
+                                (
+                                    "subcategory__in",
+                                    ["illegal_building", "vending", "parking", "environment"],
+                                ),
+                            ),
+                            models.Q(
+                                ("category", "sudden_event"),
+                                ("subcategory__in", ["accident", "disaster", "mass_incident"]),
+                            ),
+                            _connector="OR",
+                        ),
+                        name="incidents_subcategory_of_category",
+                        violation_error_message="The subcategory does not belong to the category.",
+                    ),
+                ],
             },
         ),
     ]

@@ -4,35 +4,99 @@ import django.contrib.gis.db.models.fields
 import django.contrib.gis.db.models.functions
 import django.db.models.deletion
 import django.db.models.expressions
-import layers.common.functions
 from django.db import migrations, models
+
+import layers.common.functions
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('areas', '0001_initial'),
-        ('grids', '0001_initial'),
+        ("areas", "0001_initial"),
+        ("grids", "0001_initial"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='KeySite',
+            name="KeySite",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=100, verbose_name='name')),
-                ('kind', models.CharField(choices=[('entrance', 'Village entrance (村口)'), ('school', 'School'), ('market', 'Market'), ('hospital', 'Hospital / clinic'), ('bridge', 'Bridge'), ('other', 'Other')], max_length=16, verbose_name='kind')),
-                ('location', django.contrib.gis.db.models.fields.PointField(srid=4326, verbose_name='position')),
-                ('area', models.ForeignKey(blank=True, editable=False, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='areas.adminarea', verbose_name='village / community')),
-                ('grid', models.ForeignKey(blank=True, editable=False, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='grids.grid', verbose_name='grid')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=100, verbose_name="name")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("entrance", "Village entrance (村口)"),
+                            ("school", "School"),
+                            ("market", "Market"),
+                            ("hospital", "Hospital / clinic"),
+                            ("bridge", "Bridge"),
+                            ("other", "Other"),
+                        ],
+                        max_length=16,
+                        verbose_name="kind",
+                    ),
+                ),
+                (
+                    "location",
+                    django.contrib.gis.db.models.fields.PointField(
+                        srid=4326, verbose_name="position"
+                    ),
+                ),
+                (
+                    "area",
+                    models.ForeignKey(
+                        blank=True,
+                        editable=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="areas.adminarea",
+                        verbose_name="village / community",
+                    ),
+                ),
+                (
+                    "grid",
+                    models.ForeignKey(
+                        blank=True,
+                        editable=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="grids.grid",
+                        verbose_name="grid",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'key site',
-                'verbose_name_plural': 'key sites',
-                'ordering': ['name'],
-                'constraints': [models.CheckConstraint(condition=django.contrib.gis.db.models.functions.IsValid('location'), name='keysites_keysite_location_valid', violation_error_message='The geometry is not valid (self-intersection or bad ring).'), models.CheckConstraint(condition=django.db.models.expressions.NegatedExpression(layers.common.functions.IsEmpty('location')), name='keysites_keysite_location_not_empty', violation_error_message='The geometry is empty.'), models.CheckConstraint(condition=layers.common.functions.CoveredByLonLatRange('location'), name='keysites_keysite_location_lonlat_range', violation_error_message='Coordinates lie outside longitude ±180 / latitude ±90.')],
+                "verbose_name": "key site",
+                "verbose_name_plural": "key sites",
+                "ordering": ["name"],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=django.contrib.gis.db.models.functions.IsValid("location"),
+                        name="keysites_keysite_location_valid",
+                        violation_error_message="The geometry is not valid (self-intersection or bad ring).",
+                    ),
+                    models.CheckConstraint(
+                        condition=django.db.models.expressions.NegatedExpression(
+                            layers.common.functions.IsEmpty("location")
+                        ),
+                        name="keysites_keysite_location_not_empty",
+                        violation_error_message="The geometry is empty.",
+                    ),
+                    models.CheckConstraint(
+                        condition=layers.common.functions.CoveredByLonLatRange("location"),
+                        name="keysites_keysite_location_lonlat_range",
+                        violation_error_message="Coordinates lie outside longitude ±180 / latitude ±90.",
+                    ),
+                ],
             },
         ),
     ]

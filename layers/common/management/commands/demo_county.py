@@ -37,6 +37,7 @@ class Command(BaseCommand):
         with tqdm(total=None, desc="villages planned", unit=" village", disable=None) as bar:
             data = county.generate(seed, scale, (centre.x, centre.y), progress=bar.update)
         self.stdout.write(f"Generated in {time.monotonic() - started:.0f} s; loading…")
+        self._last_report = time.monotonic()
         with transaction.atomic():
             if replace:
                 load.wipe()
@@ -51,4 +52,6 @@ class Command(BaseCommand):
         )
 
     def _report(self, layer: str, count: int) -> None:
-        self.stdout.write(f"  {layer}: {count:,}")
+        now = time.monotonic()
+        self.stdout.write(f"  {layer}: {count:,} in {now - self._last_report:.1f} s")
+        self._last_report = now
