@@ -22,7 +22,10 @@ INSTALLED_APPS = [
     "rest_framework_gis",
     "django_filters",
     "procrastinate.contrib.django",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "layers.common",
+    "layers.access",
     "layers.areas",
     "layers.grids",
     "layers.departments",
@@ -91,10 +94,28 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
+        "layers.access.authentication.ApiTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
-    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_PERMISSION_CLASSES": ["layers.access.permissions.LayerPermission"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "EXCEPTION_HANDLER": "layers.common.api.exception_handler",
 }
+SPECTACULAR_SETTINGS = {
+    "TITLE": "gisgov API",
+    "DESCRIPTION": "GeoJSON API for grids, buildings, cameras, key sites and incidents.",
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+}
+
+# Reads of these layers need no login when GISGOV_PUBLIC_READ is on; cameras and incidents
+# always need a token or a session.
+GISGOV_PUBLIC_READ = env_bool("GISGOV_PUBLIC_READ", True)
+GISGOV_PUBLIC_LAYERS = ["areas", "grids", "buildings"]
 
 LOGGING = {
     "version": 1,
@@ -115,3 +136,6 @@ GISGOV_MAP_CENTER = (
 # Debian 12 ships GDAL 3.6, which cannot sandbox file/network access while reading spatial
 # references; imports only read files the operator names, so the warning is acknowledged here.
 SILENCED_SYSTEM_CHECKS = ["gis.W001"]
+
+# A geometry with more vertices than this is refused on every write path.
+GISGOV_MAX_VERTICES = env_int("GISGOV_MAX_VERTICES", 200_000)

@@ -7,7 +7,7 @@ happen in one place, the staging SQL, and a bad value can be quoted back as the 
 import csv
 import math
 from abc import ABC, abstractmethod
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -84,12 +84,8 @@ class VectorFile(SourceFile):
                 wkb = bytes(feature.geom.wkb)
             except GDALException:  # GDAL's answer for a feature without geometry
                 wkb = None
-            attributes = {}
-            for field_name, column in self.field_columns.items():
-                text = (feature[column].as_string() or "").strip()
-                if text:
-                    attributes[field_name] = text
-            yield SourceRow(number, wkb, attributes)
+            values = {column: feature[column].as_string() for column in self.field_columns.values()}
+            yield SourceRow(number, wkb, _field_texts(self.field_columns, values))
 
 
 class CsvFile(SourceFile):
@@ -127,12 +123,7 @@ class CsvFile(SourceFile):
             records = csv.DictReader(stream)
             try:
                 for number, record in enumerate(records, start=1):
-                    attributes = {}
-                    for field_name, column in self.field_columns.items():
-                        text = (record.get(column) or "").strip()
-                        if text:
-                            attributes[field_name] = text
-                    yield self._row(number, record, attributes)
+                    yield self._row(number, record, _field_texts(self.field_columns, record))
             except UnicodeDecodeError as error:
                 raise _not_utf8(self._path) from error
 
@@ -160,6 +151,16 @@ def open_source(path: Path, spec: LayerSpec, mapping: dict[str, str]) -> SourceF
         raise TransferRefused(_("%(file)s does not exist") % {"file": path})
     reader = CsvFile if path.suffix.lower() == ".csv" else VectorFile
     return reader(path, spec, mapping)
+
+
+def _field_texts(field_columns: dict[str, str], values: Mapping[str, str | None]) -> dict[str, str]:
+    """Each field's stripped text (from its column's value) by field name; empty is left out."""
+    texts = {}
+    for field_name, column in field_columns.items():
+        text = (values.get(column) or "").strip()
+        if text:
+            texts[field_name] = text
+    return texts
 
 
 def _pick_layer(source: DataSource, spec: LayerSpec, path: Path):
@@ -207,8 +208,10 @@ def _field_columns(spec: LayerSpec, columns: list[str], mapping: dict[str, str])
             resolved[field.name] = column
         elif field.required:
             raise TransferRefused(
-                _("the file has no column for the required field %(field)s (columns: %(columns)s);"
-                  " name it with --map %(field)s=COLUMN")
+                _(
+                    "the file has no column for the required field %(field)s"
+                    " (columns: %(columns)s); name it with --map %(field)s=COLUMN"
+                )
                 % {"field": field.name, "columns": ", ".join(columns)}
             )
     return resolved
@@ -224,7 +227,10 @@ def _coordinate_column(columns: list[str], mapped: str | None, names: tuple, key
         if name in by_lowercase:
             return by_lowercase[name]
     raise TransferRefused(
-        _("the CSV file has no %(key)s column (looked for %(names)s); name it with --map %(key)s=COLUMN")
+        _(
+            "the CSV file has no %(key)s column (looked for %(names)s);"
+            " name it with --map %(key)s=COLUMN"
+        )
         % {"key": key, "names": ", ".join(names)}
     )
 

@@ -5,7 +5,7 @@ exported file imports again unchanged.
 """
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
@@ -112,6 +112,8 @@ class Rule:
 
 @dataclass(frozen=True)
 class LayerSpec:
+    """An importable layer: its model, the geometry it stores and the file columns it has."""
+
     name: str
     model: type[models.Model]
     geometry_field: str
@@ -123,29 +125,33 @@ class LayerSpec:
     unique: tuple[str, ...] = ()
     rules: tuple[Rule, ...] = ()
     # The rows that count as present (for uniqueness and export); all rows when None.
-    current: Callable[[], models.QuerySet] | None = field(default=None)
+    current: Callable[[], models.QuerySet] | None = None
 
     def existing(self) -> models.QuerySet:
         return self.current() if self.current else self.model._default_manager.all()
 
-    def model_field(self, spec: FieldSpec) -> models.Field:
-        return self.model._meta.get_field(spec.model_field_name)
+    def model_field(self, field_spec: FieldSpec) -> models.Field:
+        return self.model._meta.get_field(field_spec.model_field_name)
 
     def field(self, name: str) -> FieldSpec:
-        return next(spec for spec in self.fields if spec.name == name)
+        return next(field_spec for field_spec in self.fields if field_spec.name == name)
 
-    def choices(self, spec: FieldSpec) -> list:
-        return [value for value, _label in self.model_field(spec).flatchoices]
+    def choices(self, field_spec: FieldSpec) -> list:
+        return [value for value, _label in self.model_field(field_spec).flatchoices]
 
-    def default(self, spec: FieldSpec):
-        return spec.default() if spec.default else self.model_field(spec).get_default()
+    def default(self, field_spec: FieldSpec):
+        return (
+            field_spec.default()
+            if field_spec.default
+            else self.model_field(field_spec).get_default()
+        )
 
-    def bounds(self, spec: FieldSpec) -> Bounds | None:
+    def bounds(self, field_spec: FieldSpec) -> Bounds | None:
         """The spec's bounds, else the range the column type holds (its Django validators)."""
-        if spec.kind not in (FieldKind.INT, FieldKind.FLOAT):
+        if field_spec.kind not in (FieldKind.INT, FieldKind.FLOAT):
             return None
-        limits = {type(v): v.limit_value for v in self.model_field(spec).validators}
-        declared = spec.bounds or Bounds()
+        limits = {type(v): v.limit_value for v in self.model_field(field_spec).validators}
+        declared = field_spec.bounds or Bounds()
         low = declared.low if declared.low is not None else limits.get(MinValueValidator)
         high = declared.high if declared.high is not None else limits.get(MaxValueValidator)
         if low is None and high is None:
@@ -170,7 +176,9 @@ AREAS = LayerSpec(
             "parent_code",
             FieldKind.REFERENCE,
             model_field="parent",
-            reference=Reference(AdminArea.objects.all, "code", _("administrative area"), within_file=True),
+            reference=Reference(
+                AdminArea.objects.all, "code", _("administrative area"), within_file=True
+            ),
         ),
     ),
     area_code_lookup="code",

@@ -110,8 +110,8 @@ BEGIN
         -- EPSG:4490 (CGCS2000) coordinates equal WGS84 ones at map precision.
         given := ST_SetSRID(given, storage_srid);
     END IF;
-    -- NaN compares false with everything, so it fails this test too.
-    IF NOT ST_CoveredBy(given, ST_MakeEnvelope(-180, -90, 180, 90, storage_srid)) THEN
+    -- The same test as the tables' CHECK constraint; NaN compares false, so it fails too.
+    IF NOT gisgov_in_lonlat_range(given) THEN
         problem := 'out_of_range';
         detail := Box2D(given)::text;
         RETURN;

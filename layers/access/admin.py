@@ -1,0 +1,16 @@
+from django.contrib import admin
+
+from layers.access.models import ApiToken
+
+
+@admin.register(ApiToken)
+class ApiTokenAdmin(admin.ModelAdmin):
+    """Tokens are issued with `manage.py create_api_token` (the key is shown once); here they
+    can be reviewed, limited or revoked."""
+
+    list_display = ["name", "prefix", "user", "scopes", "area", "expires_at", "last_used_at"]
+    readonly_fields = ["prefix", "created_at", "last_used_at"]
+    autocomplete_fields = ["user", "area"]
+
+    def has_add_permission(self, request):
+        return False

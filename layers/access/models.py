@@ -1,0 +1,51 @@
+import hashlib
+
+from django.conf import settings
+from django.contrib.gis.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+def hash_key(raw_key: str) -> str:
+    return hashlib.sha256(raw_key.encode()).hexdigest()
+
+
+class ApiToken(models.Model):
+    """A credential another system uses: its scopes, the area it may see, when it expires.
+
+    No geometry. Only a SHA-256 hash of the key is stored; the key is shown once, at creation.
+    Scopes are `read`, `write`, or per layer `read:<layer>` / `write:<layer>`.
+    """
+
+    name = models.CharField(_("name"), max_length=100)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens"
+    )
+    key_hash = models.CharField(max_length=64, unique=True, editable=False)
+    prefix = models.CharField(_("key prefix"), max_length=8, editable=False)
+    scopes = models.JSONField(_("scopes"), default=list)
+    area = models.ForeignKey(
+        "areas.AdminArea",
+        verbose_name=_("limited to area"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        help_text=_("Empty: the whole deployment."),
+    )
+    expires_at = models.DateTimeField(_("expires at"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    last_used_at = models.DateTimeField(_("last used at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("API token")
+        verbose_name_plural = _("API tokens")
+
+    def __str__(self):
+        return f"{self.name} ({self.prefix}…)"
+
+    @property
+    def is_expired(self) -> bool:
+        return self.expires_at is not None and self.expires_at <= timezone.now()
+
+    def allows(self, action: str, layer: str) -> bool:
+        return action in self.scopes or f"{action}:{layer}" in self.scopes

@@ -1,0 +1,16 @@
+from rest_framework import serializers
+from rest_framework_gis.serializers import GeoFeatureModelSerializer
+
+from layers.buildings.models import Building
+from layers.common.api import StorageGeometryField
+
+
+class BuildingSerializer(GeoFeatureModelSerializer):
+    footprint = StorageGeometryField("Polygon")
+    grid = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    area = serializers.SlugRelatedField(slug_field="code", read_only=True)
+
+    class Meta:
+        model = Building
+        geo_field = "footprint"
+        fields = ["id", "address", "floors", "households", "residents", "use", "grid", "area"]

@@ -1,0 +1,162 @@
+"""The pieces every layer's API shares: the viewset, keyset pagination, CRS-aware geometry input."""
+
+import base64
+import json
+from datetime import datetime
+
+from django.contrib.gis.geos import GEOSException, GEOSGeometry
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import IntegrityError
+from django.db.models import Q
+from django.http import HttpResponse
+from django.utils.translation import gettext as _
+from rest_framework import status, viewsets
+from rest_framework.exceptions import ValidationError
+from rest_framework.response import Response
+from rest_framework.views import exception_handler as drf_exception_handler
+from rest_framework_gis.fields import GeometryField
+
+from layers.access import policy
+from layers.common import crs as crs_module
+from layers.common.geojson import feature_page
+from layers.common.geometry import GeometryProblem, geometry_to_storage
+
+DEFAULT_LIMIT = 100
+MAX_LIMIT = 10_000
+
+
+def exception_handler(exc, context):
+    """DRF's handler, plus database refusals turned into a 409/400 that says why."""
+    if isinstance(exc, IntegrityError):
+        return Response({"detail": str(exc).split("\n")[0]}, status=status.HTTP_409_CONFLICT)
+    if isinstance(exc, DjangoValidationError):
+        return Response({"detail": exc.messages}, status=status.HTTP_400_BAD_REQUEST)
+    return drf_exception_handler(exc, context)
+
+
+def request_crs(request) -> crs_module.SourceCRS:
+    """The CRS a write names (`crs` parameter or `Content-Crs` header); storage CRS otherwise."""
+    named = request.query_params.get("crs") or request.headers.get("Content-Crs", "").strip("<>")
+    if not named:
+        return crs_module.STORAGE_CRS
+    try:
+        return crs_module.parse_crs(named)
+    except crs_module.CRSError as exc:
+        raise ValidationError({"crs": [str(exc)]}) from exc
+
+
+class StorageGeometryField(GeometryField):
+    """A GeoJSON geometry in the request's CRS, checked and moved into storage coordinates."""
+
+    def __init__(self, geometry_type: str, **kwargs):
+        self.geometry_type = geometry_type
+        super().__init__(**kwargs)
+
+    def to_internal_value(self, value):
+        try:
+            geometry = GEOSGeometry(json.dumps(value) if isinstance(value, dict) else value)
+        except (GEOSException, ValueError, TypeError) as exc:
+            raise ValidationError(_("Not a GeoJSON geometry: %s") % exc) from exc
+        source = self.context.get("source_crs", crs_module.STORAGE_CRS)
+        try:
+            return geometry_to_storage(geometry, source, self.geometry_type)
+        except GeometryProblem as exc:
+            raise ValidationError(str(exc)) from exc
+
+
+class Cursor:
+    """An opaque keyset position: the ordering value and id of the last row of a page."""
+
+    @staticmethod
+    def encode(value, pk: int) -> str:
+        if isinstance(value, datetime):
+            value = value.isoformat()
+        raw = json.dumps([value, pk]).encode()
+        return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+    @staticmethod
+    def decode(text: str):
+        try:
+            padded = text + "=" * (-len(text) % 4)
+            value, pk = json.loads(base64.urlsafe_b64decode(padded))
+            return value, int(pk)
+        except (ValueError, TypeError) as exc:
+            raise ValidationError({"cursor": [_("Not a cursor this API gave out.")]}) from exc
+
+
+class LayerViewSet(viewsets.ModelViewSet):
+    """CRUD for one layer. Lists are FeatureCollections serialized by PostGIS, paged by keyset.
+
+    Subclasses declare `layer`, `queryset`, `serializer_class`, `filterset_class`,
+    `geometry_field`, `list_properties` and `ordering_fields` (name → model field).
+    """
+
+    layer: str
+    geometry_field: str
+    list_properties: list[str]
+    ordering_fields: dict[str, str] = {"id": "id"}
+    default_ordering = "id"
+
+    def get_queryset(self):
+        return policy.visible(self.request, self.layer, super().get_queryset())
+
+    def get_serializer_context(self):
+        context = super().get_serializer_context()
+        if self.request.method not in ("GET", "HEAD", "OPTIONS"):
+            context["source_crs"] = request_crs(self.request)
+        return context
+
+    def list(self, request, *args, **kwargs):
+        queryset = self.filter_queryset(self.get_queryset())
+        limit = self._limit()
+        descending, field = self._ordering()
+        cursor = request.query_params.get("cursor")
+        after = "lt" if descending else "gt"
+        if cursor:
+            value, pk = Cursor.decode(cursor)
+            queryset = queryset.filter(
+                Q(**{f"{field}__{after}": value}) | Q(**{field: value, f"id__{after}": pk})
+            )
+        prefix = "-" if descending else ""
+        page = feature_page(
+            queryset.order_by(f"{prefix}{field}", f"{prefix}id"),
+            geometry_field=self.geometry_field,
+            properties=self.list_properties,
+            key_field=field,
+            limit=limit,
+        )
+        links = [{"rel": "self", "href": request.build_absolute_uri()}]
+        if page.has_more:
+            query = request.query_params.copy()
+            query["cursor"] = Cursor.encode(page.last_key, page.last_id)
+            links.append(
+                {"rel": "next", "href": request.build_absolute_uri(f"?{query.urlencode()}")}
+            )
+        body = (
+            '{"type": "FeatureCollection", "features": '
+            f'{page.features_json}, "numberReturned": {page.returned}, '
+            f'"links": {json.dumps(links)}}}'
+        )
+        return HttpResponse(body, content_type="application/geo+json")
+
+    def _limit(self) -> int:
+        raw = self.request.query_params.get("limit", DEFAULT_LIMIT)
+        try:
+            limit = int(raw)
+        except (TypeError, ValueError):
+            limit = 0
+        if not 1 <= limit <= MAX_LIMIT:
+            raise ValidationError(
+                {"limit": [_("limit must be an integer from 1 to %d") % MAX_LIMIT]}
+            )
+        return limit
+
+    def _ordering(self) -> tuple[bool, str]:
+        name = self.request.query_params.get("ordering", self.default_ordering)
+        descending = name.startswith("-")
+        field = self.ordering_fields.get(name.lstrip("-"))
+        if field is None:
+            raise ValidationError(
+                {"ordering": [_("order by one of: %s") % ", ".join(self.ordering_fields)]}
+            )
+        return descending, field

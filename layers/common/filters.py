@@ -1,0 +1,94 @@
+"""Filters shared by every layer's FilterSet (and so by the REST API, OGC API and console)."""
+
+import re
+
+import django_filters
+from django import forms
+from django.contrib.gis.geos import Polygon
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from layers.areas.models import code_prefix
+from layers.common.constants import STORAGE_SRID
+
+_CODE = re.compile(r"^[0-9]{2}(?:[0-9]{2}){0,2}(?:[0-9]{3}){0,2}$")
+
+
+def parse_bbox(text: str) -> Polygon:
+    """`minx,miny,maxx,maxy` in longitude/latitude, as a polygon; ValueError says what is wrong."""
+    parts = text.split(",")
+    if len(parts) != 4:
+        raise ValueError(
+            _("bbox takes four numbers: min longitude, min latitude, max longitude, max latitude")
+        )
+    try:
+        minx, miny, maxx, maxy = (float(part) for part in parts)
+    except ValueError as exc:
+        raise ValueError(_("bbox values must be numbers")) from exc
+    if not (-180 <= minx <= maxx <= 180 and -90 <= miny <= maxy <= 90):
+        raise ValueError(
+            _("bbox must have min ≤ max, longitudes within ±180 and latitudes within ±90")
+        )
+    return Polygon.from_bbox((minx, miny, maxx, maxy))
+
+
+class BBoxField(forms.CharField):
+    def clean(self, value):
+        value = super().clean(value)
+        if not value:
+            return None
+        try:
+            box = parse_bbox(value)
+        except ValueError as exc:
+            raise forms.ValidationError(str(exc)) from exc
+        box.srid = STORAGE_SRID
+        return box
+
+
+class BBoxFilter(django_filters.Filter):
+    """Features intersecting a longitude/latitude box (GiST-indexed ST_Intersects)."""
+
+    field_class = BBoxField
+
+    def filter(self, qs, value):
+        if value is None:
+            return qs
+        return qs.filter(**{f"{self.field_name}__intersects": value})
+
+
+class DivisionCodeField(forms.CharField):
+    def clean(self, value):
+        value = super().clean(value)
+        if value and not _CODE.match(value):
+            raise forms.ValidationError(
+                _("area takes a statistical division code: 12 digits, or its 2–9 digit prefix")
+            )
+        return value
+
+
+class AreaFilter(django_filters.Filter):
+    """Everything inside the unit with this division code, at any level."""
+
+    field_class = DivisionCodeField
+
+    def filter(self, qs, value):
+        if not value:
+            return qs
+        prefix = code_prefix(value.ljust(12, "0"))
+        return qs.filter(**{f"{self.field_name}__startswith": prefix})
+
+
+class TextSearchFilter(django_filters.CharFilter):
+    """Case-insensitive search over several text fields at once."""
+
+    def __init__(self, *args, fields: list[str], **kwargs):
+        self.search_fields = fields
+        super().__init__(*args, **kwargs)
+
+    def filter(self, qs, value):
+        if not value:
+            return qs
+        condition = Q()
+        for field in self.search_fields:
+            condition |= Q(**{f"{field}__icontains": value})
+        return qs.filter(condition)

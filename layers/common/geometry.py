@@ -1,0 +1,83 @@
+"""Checking one incoming geometry and moving it into storage coordinates, or saying why not."""
+
+import math
+
+import shapely
+from django.conf import settings
+from django.contrib.gis.gdal import GDALException
+from django.contrib.gis.geos import GEOSGeometry, MultiPolygon
+from django.utils.translation import gettext as _
+
+from layers.common.constants import STORAGE_SRID
+from layers.common.crs import SourceCRS, remove_offset
+
+
+class GeometryProblem(ValueError):
+    """What is wrong with a geometry, in words a caller can act on."""
+
+
+def geometry_to_storage(
+    geometry: GEOSGeometry, source: SourceCRS, geometry_type: str
+) -> GEOSGeometry:
+    """The geometry in EPSG:4326, of the layer's type; refused with a reason if it cannot be."""
+    if geometry.empty:
+        raise GeometryProblem(_("The geometry is empty."))
+    if geometry.hasz:
+        raise GeometryProblem(
+            _("3-D coordinates are not accepted; send longitude and latitude only.")
+        )
+    if geometry.num_coords > settings.GISGOV_MAX_VERTICES:
+        raise GeometryProblem(
+            _("The geometry has %(n)d vertices; at most %(max)d are accepted.")
+            % {"n": geometry.num_coords, "max": settings.GISGOV_MAX_VERTICES}
+        )
+    geometry = _of_type(geometry, geometry_type)
+    if not all(math.isfinite(value) for value in _flat_coords(geometry)):
+        raise GeometryProblem(_("A coordinate is not a finite number (NaN or Infinity)."))
+    geometry = _transform(geometry, source)
+    xmin, ymin, xmax, ymax = geometry.extent
+    if xmin < -180 or xmax > 180 or ymin < -90 or ymax > 90:
+        raise GeometryProblem(
+            _(
+                "Coordinates lie outside longitude ±180 / latitude ±90 after reading them as"
+                " %(crs)s: are x and y swapped, or is the CRS wrong?"
+            )
+            % {"crs": source.label}
+        )
+    if not geometry.valid:
+        raise GeometryProblem(_("Invalid geometry: %s") % geometry.valid_reason)
+    return geometry
+
+
+def _of_type(geometry: GEOSGeometry, geometry_type: str) -> GEOSGeometry:
+    if geometry.geom_type == geometry_type:
+        return geometry
+    if geometry_type == "Polygon" and geometry.geom_type == "MultiPolygon" and len(geometry) == 1:
+        return geometry[0]
+    if geometry_type == "MultiPolygon" and geometry.geom_type == "Polygon":
+        return MultiPolygon(geometry, srid=geometry.srid)
+    raise GeometryProblem(
+        _("Expected a %(expected)s geometry, got %(got)s.")
+        % {"expected": geometry_type, "got": geometry.geom_type}
+    )
+
+
+def _flat_coords(geometry: GEOSGeometry):
+    return shapely.get_coordinates(shapely.from_wkb(bytes(geometry.wkb))).ravel()
+
+
+def _transform(geometry: GEOSGeometry, source: SourceCRS) -> GEOSGeometry:
+    if source.offset_datum is not None:
+        moved = remove_offset(shapely.from_wkb(bytes(geometry.wkb)), source)
+        return GEOSGeometry(memoryview(shapely.to_wkb(moved)), srid=STORAGE_SRID)
+    if source.is_lonlat_storage_equivalent:
+        geometry.srid = STORAGE_SRID
+        return geometry
+    geometry.srid = source.epsg
+    try:
+        geometry.transform(STORAGE_SRID)
+    except GDALException as exc:
+        raise GeometryProblem(
+            _("Cannot transform from %(crs)s: %(error)s") % {"crs": source.label, "error": exc}
+        ) from exc
+    return geometry

@@ -1,0 +1,21 @@
+from rest_framework import serializers
+from rest_framework_gis.fields import GeometrySerializerMethodField
+from rest_framework_gis.serializers import GeoFeatureModelSerializer
+
+from layers.areas.models import AdminArea
+from layers.departments.models import Department
+
+
+class DepartmentSerializer(GeoFeatureModelSerializer):
+    """A department as a Feature whose geometry is its area of responsibility (read-only)."""
+
+    area = serializers.SlugRelatedField(slug_field="code", queryset=AdminArea.objects.all())
+    responsibility = GeometrySerializerMethodField()
+
+    class Meta:
+        model = Department
+        geo_field = "responsibility"
+        fields = ["id", "name", "kind", "area", "phone"]
+
+    def get_responsibility(self, department):
+        return department.area.geom

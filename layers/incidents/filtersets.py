@@ -1,0 +1,21 @@
+import django_filters
+
+from layers.common.filters import AreaFilter, BBoxFilter, TextSearchFilter
+from layers.incidents.models import Incident
+
+
+class IncidentFilterSet(django_filters.FilterSet):
+    bbox = BBoxFilter(field_name="location")
+    area = AreaFilter(field_name="area__code")
+    grid = django_filters.CharFilter(field_name="grid__code", label="grid code")
+    since = django_filters.IsoDateTimeFilter(field_name="reported_at", lookup_expr="gte")
+    until = django_filters.IsoDateTimeFilter(field_name="reported_at", lookup_expr="lt")
+    q = TextSearchFilter(fields=["title", "description"])
+    category = django_filters.MultipleChoiceFilter(
+        choices=Incident._meta.get_field("category").choices
+    )
+    status = django_filters.MultipleChoiceFilter(choices=Incident._meta.get_field("status").choices)
+
+    class Meta:
+        model = Incident
+        fields = ["subcategory", "source"]
