@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "layers.incidents",
     "layers.transfer",
     "layers.jobs",
+    "layers.tiles",
 ]
 
 MIDDLEWARE = [
