@@ -68,3 +68,56 @@ def incident(lon: float, lat: float, **fields) -> Incident:
     fields.setdefault("reported_at", timezone.now())
     fields.setdefault("location", Point(lon, lat, srid=4326))
     return Incident.objects.create(**fields)
+
+
+def small_county():
+    """Two townships with a village each, a grid per village, and one feature of each kind."""
+    from layers.cameras.models import CameraSite
+    from layers.keysites.models import KeySite
+
+    county, township, village = county_with_village()
+    east_township = area(
+        "419821102000",
+        AreaLevel.TOWNSHIP,
+        rectangle(LON + 0.2, LAT - 0.2, LON + 0.3, LAT + 0.2),
+        county,
+    )
+    east_village = area(
+        "419821102201",
+        AreaLevel.VILLAGE,
+        rectangle(LON + 0.2, LAT - 0.1, LON + 0.3, LAT + 0.1),
+        east_township,
+    )
+    west_grid = grid(
+        "419821101201001", village, rectangle(LON - 0.1, LAT - 0.1, LON + 0.1, LAT + 0.1)
+    )
+    east_grid = grid(
+        "419821102201001", east_village, rectangle(LON + 0.2, LAT - 0.1, LON + 0.3, LAT + 0.1)
+    )
+    for lon in (LON, LON + 0.25):
+        building(lon, LAT, households=3)
+        incident(lon, LAT)
+        KeySite.objects.create(
+            name=f"gate {lon}", kind="entrance", location=Point(lon, LAT, srid=4326)
+        )
+        CameraSite.objects.create(
+            code=f"C{lon}",
+            name="gate camera",
+            kind="sharp_eyes",
+            azimuth=90,
+            field_of_view=60,
+            range_m=80,
+            location=Point(lon, LAT, srid=4326),
+        )
+    return {
+        "county": county,
+        "west": township,
+        "east": east_township,
+        "grids": (west_grid, east_grid),
+    }
+
+
+def department(name: str, responsible_for: AdminArea, kind: str = "police"):
+    from layers.departments.models import Department
+
+    return Department.objects.create(name=name, kind=kind, area=responsible_for)

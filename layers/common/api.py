@@ -4,6 +4,7 @@ import base64
 import json
 from datetime import datetime
 
+from django.contrib.gis.gdal import GDALException
 from django.contrib.gis.geos import GEOSException, GEOSGeometry
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError
@@ -55,7 +56,7 @@ class StorageGeometryField(GeometryField):
     def to_internal_value(self, value):
         try:
             geometry = GEOSGeometry(json.dumps(value) if isinstance(value, dict) else value)
-        except (GEOSException, ValueError, TypeError) as exc:
+        except (GEOSException, GDALException, ValueError, TypeError) as exc:
             raise ValidationError(_("Not a GeoJSON geometry: %s") % exc) from exc
         source = self.context.get("source_crs", crs_module.STORAGE_CRS)
         try:
@@ -105,6 +106,14 @@ class LayerViewSet(viewsets.ModelViewSet):
         if self.request.method not in ("GET", "HEAD", "OPTIONS"):
             context["source_crs"] = request_crs(self.request)
         return context
+
+    def perform_create(self, serializer):
+        serializer.save()
+        serializer.instance.refresh_from_db()  # show what the database assigned (grid, area)
+
+    def perform_update(self, serializer):
+        serializer.save()
+        serializer.instance.refresh_from_db()
 
     def list(self, request, *args, **kwargs):
         queryset = self.filter_queryset(self.get_queryset())

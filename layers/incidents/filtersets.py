@@ -12,9 +12,11 @@ class IncidentFilterSet(django_filters.FilterSet):
     until = django_filters.IsoDateTimeFilter(field_name="reported_at", lookup_expr="lt")
     q = TextSearchFilter(fields=["title", "description"])
     category = django_filters.MultipleChoiceFilter(
-        choices=Incident._meta.get_field("category").choices
+        choices=Incident._meta.get_field("category").choices, distinct=False
     )
-    status = django_filters.MultipleChoiceFilter(choices=Incident._meta.get_field("status").choices)
+    status = django_filters.MultipleChoiceFilter(
+        choices=Incident._meta.get_field("status").choices, distinct=False
+    )
 
     class Meta:
         model = Incident
