@@ -36,11 +36,14 @@ INSTALLED_APPS = [
     "layers.transfer",
     "layers.jobs",
     "layers.tiles",
+    "layers.ogc",
+    "corsheaders",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "corsheaders.middleware.CorsMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -140,3 +143,10 @@ SILENCED_SYSTEM_CHECKS = ["gis.W001"]
 
 # A geometry with more vertices than this is refused on every write path.
 GISGOV_MAX_VERTICES = env_int("GISGOV_MAX_VERTICES", 200_000)
+
+# Web maps on other origins may read the OGC API, tiles and the REST API; credentials travel
+# as bearer tokens, never cookies, so any origin is allowed and writes stay same-origin.
+CORS_URLS_REGEX = r"^/(ogc|tiles|api)/.*$"
+CORS_ALLOW_ALL_ORIGINS = True
+CORS_ALLOW_METHODS = ["GET", "HEAD", "OPTIONS"]
+CORS_EXPOSE_HEADERS = ["Content-Crs", "ETag"]

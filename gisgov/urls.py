@@ -27,6 +27,7 @@ api.register("incidents", IncidentViewSet, basename="incident")
 urlpatterns = [
     path("api/v1/", include(api.urls)),
     path("tiles/", include("layers.tiles.urls")),
+    path("ogc/", include("layers.ogc.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("admin/basemap.geojson", admin_basemap, name="admin-basemap"),

@@ -12,9 +12,17 @@ class AsGeoJSONGeometry(Func):
     function = "ST_AsGeoJSON"
     output_field = JSONField()
 
-    def __init__(self, expression, srid: int | None = None, precision: int = GEOJSON_PRECISION):
+    def __init__(
+        self,
+        expression,
+        srid: int | None = None,
+        precision: int = GEOJSON_PRECISION,
+        latitude_first: bool = False,
+    ):
         if srid is not None:
             expression = Func(expression, srid, function="ST_Transform")
+        if latitude_first:
+            expression = Func(expression, function="ST_FlipCoordinates")
         super().__init__(expression, precision, template="%(function)s(%(expressions)s)::json")
 
 
@@ -53,13 +61,14 @@ def feature_page(
     limit: int,
     offset: int = 0,
     srid: int | None = None,
+    latitude_first: bool = False,
 ) -> FeaturePage:
     """One page of an ordered queryset as GeoJSON Features, built in a single SQL statement."""
     rows = queryset.values(
         "id",
         *properties,
         page_key=F(key_field),
-        feature_geometry=AsGeoJSONGeometry(F(geometry_field), srid),
+        feature_geometry=AsGeoJSONGeometry(F(geometry_field), srid, latitude_first=latitude_first),
     )[offset : offset + limit + 1]
     sql, params = rows.query.sql_with_params()
     with connections[queryset.db].cursor() as cursor:
