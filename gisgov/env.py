@@ -60,4 +60,7 @@ def database_config() -> dict:
             "CONN_HEALTH_CHECKS": True,
         }
     config["ENGINE"] = "django.contrib.gis.db.backends.postgis"
+    # Web requests are short: starting parallel workers costs more than it saves (measured in
+    # bench/api.py); analyses that want parallelism set it for their own transaction.
+    config.setdefault("OPTIONS", {})["options"] = "-c max_parallel_workers_per_gather=0"
     return config

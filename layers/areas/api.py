@@ -10,6 +10,6 @@ class AdminAreaViewSet(LayerViewSet):
     serializer_class = AdminAreaSerializer
     filterset_class = AdminAreaFilterSet
     geometry_field = "geom"
-    list_properties = ["code", "name", "level", "parent__code"]
+    list_properties = {"code": "code", "name": "name", "level": "level", "parent": "parent__code"}
     ordering_fields = {"id": "id", "code": "code", "name": "name"}
     default_ordering = "code"

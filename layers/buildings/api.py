@@ -10,13 +10,13 @@ class BuildingViewSet(LayerViewSet):
     serializer_class = BuildingSerializer
     filterset_class = BuildingFilterSet
     geometry_field = "footprint"
-    list_properties = [
-        "address",
-        "floors",
-        "households",
-        "residents",
-        "use",
-        "grid__code",
-        "area__code",
-    ]
+    list_properties = {
+        "address": "address",
+        "floors": "floors",
+        "households": "households",
+        "residents": "residents",
+        "use": "use",
+        "grid": "grid__code",
+        "area": "area__code",
+    }
     ordering_fields = {"id": "id", "households": "households"}

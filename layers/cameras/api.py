@@ -10,17 +10,17 @@ class CameraSiteViewSet(LayerViewSet):
     serializer_class = CameraSiteSerializer
     filterset_class = CameraSiteFilterSet
     geometry_field = "location"
-    list_properties = [
-        "code",
-        "name",
-        "kind",
-        "azimuth",
-        "field_of_view",
-        "range_m",
-        "status",
-        "department",
-        "installed_on",
-        "grid__code",
-        "area__code",
-    ]
+    list_properties = {
+        "code": "code",
+        "name": "name",
+        "kind": "kind",
+        "azimuth": "azimuth",
+        "field_of_view": "field_of_view",
+        "range_m": "range_m",
+        "status": "status",
+        "department": "department",
+        "installed_on": "installed_on",
+        "grid": "grid__code",
+        "area": "area__code",
+    }
     ordering_fields = {"id": "id", "code": "code"}

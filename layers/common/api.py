@@ -89,12 +89,13 @@ class LayerViewSet(viewsets.ModelViewSet):
     """CRUD for one layer. Lists are FeatureCollections serialized by PostGIS, paged by keyset.
 
     Subclasses declare `layer`, `queryset`, `serializer_class`, `filterset_class`,
-    `geometry_field`, `list_properties` and `ordering_fields` (name → model field).
+    `geometry_field`, `list_properties` (output name → lookup) and `ordering_fields`
+    (name → model field).
     """
 
     layer: str
     geometry_field: str
-    list_properties: list[str]
+    list_properties: dict[str, str]
     ordering_fields: dict[str, str] = {"id": "id"}
     default_ordering = "id"
 

@@ -10,5 +10,5 @@ class DepartmentViewSet(LayerViewSet):
     serializer_class = DepartmentSerializer
     filterset_class = DepartmentFilterSet
     geometry_field = "area__geom"
-    list_properties = ["name", "kind", "area__code", "phone"]
+    list_properties = {"name": "name", "kind": "kind", "area": "area__code", "phone": "phone"}
     ordering_fields = {"id": "id", "name": "name"}

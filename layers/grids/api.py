@@ -10,14 +10,14 @@ class GridViewSet(LayerViewSet):
     serializer_class = GridSerializer
     filterset_class = GridFilterSet
     geometry_field = "geom"
-    list_properties = [
-        "code",
-        "name",
-        "village__code",
-        "kind",
-        "exclusive_type",
-        "valid_from",
-        "valid_to",
-    ]
+    list_properties = {
+        "code": "code",
+        "name": "name",
+        "village": "village__code",
+        "kind": "kind",
+        "exclusive_type": "exclusive_type",
+        "valid_from": "valid_from",
+        "valid_to": "valid_to",
+    }
     ordering_fields = {"id": "id", "code": "code", "name": "name"}
     default_ordering = "code"

@@ -10,15 +10,15 @@ class IncidentViewSet(LayerViewSet):
     serializer_class = IncidentSerializer
     filterset_class = IncidentFilterSet
     geometry_field = "location"
-    list_properties = [
-        "category",
-        "subcategory",
-        "source",
-        "title",
-        "reported_at",
-        "status",
-        "grid__code",
-        "area__code",
-    ]
+    list_properties = {
+        "category": "category",
+        "subcategory": "subcategory",
+        "source": "source",
+        "title": "title",
+        "reported_at": "reported_at",
+        "status": "status",
+        "grid": "grid__code",
+        "area": "area__code",
+    }
     ordering_fields = {"id": "id", "reported_at": "reported_at"}
     default_ordering = "-reported_at"

@@ -10,5 +10,5 @@ class KeySiteViewSet(LayerViewSet):
     serializer_class = KeySiteSerializer
     filterset_class = KeySiteFilterSet
     geometry_field = "location"
-    list_properties = ["name", "kind", "grid__code", "area__code"]
+    list_properties = {"name": "name", "kind": "kind", "grid": "grid__code", "area": "area__code"}
     ordering_fields = {"id": "id", "name": "name"}

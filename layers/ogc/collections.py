@@ -32,7 +32,7 @@ class Collection:
         return self.viewset.geometry_field
 
     @property
-    def properties(self) -> list[str]:
+    def properties(self) -> dict[str, str]:
         return self.viewset.list_properties
 
     @property

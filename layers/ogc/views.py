@@ -210,7 +210,6 @@ def items(request, collection_id):
     limit = p.parse_limit(request.GET.get("limit"))
     offset = p.parse_offset(request.GET.get("offset"))
     queryset = _filtered(request, collection)
-    matched = queryset.count()
     page = feature_page(
         queryset.order_by("id"),
         geometry_field=collection.geometry_field,
@@ -220,7 +219,10 @@ def items(request, collection_id):
         offset=offset,
         srid=None if crs.srid == 4326 else crs.srid,
         latitude_first=crs.latitude_first,
+        count_matches=True,
     )
+    # An empty page past the end cannot count the matches itself.
+    matched = page.matched if page.matched is not None else queryset.count()
     links = [
         {"rel": "self", "type": GEOJSON, "href": request.build_absolute_uri()},
         {

@@ -75,7 +75,7 @@ def test_bbox_and_area_filters(superuser_client, county):
     )
     assert len(west["features"]) == 1
     east = collection(superuser_client.get("/api/v1/incidents/?area=419821102000"))
-    assert [feat["properties"]["area__code"] for feat in east["features"]] == ["419821102201"]
+    assert [feat["properties"]["area"] for feat in east["features"]] == ["419821102201"]
     county_wide = collection(superuser_client.get("/api/v1/buildings/?area=419821"))
     assert len(county_wide["features"]) == 2
 
@@ -124,7 +124,7 @@ def test_token_scopes_decide_what_a_system_reads(token_client, county):
 def test_a_token_limited_to_a_township_sees_only_inside_it(token_client, county):
     client = token_client("read", area=county["east"])
     body = collection(client.get("/api/v1/incidents/"))
-    assert [feat["properties"]["area__code"] for feat in body["features"]] == ["419821102201"]
+    assert [feat["properties"]["area"] for feat in body["features"]] == ["419821102201"]
     west_incident = Incident.objects.get(area__code="419821101201")
     assert client.get(f"/api/v1/incidents/{west_incident.pk}/").status_code == 404
 
@@ -313,7 +313,7 @@ def test_departments_are_features_with_their_area_of_responsibility(superuser_cl
     f.department("司法所", county["east"])
     body = collection(superuser_client.get("/api/v1/departments/"))
     assert body["features"][0]["geometry"]["type"] == "MultiPolygon"
-    assert body["features"][0]["properties"]["area__code"] == "419821102000"
+    assert body["features"][0]["properties"]["area"] == "419821102000"
 
 
 def test_schema_and_offline_docs(anonymous):

@@ -187,7 +187,7 @@ def test_a_token_limited_to_a_township_gets_only_its_features(client, county, dj
     client.credentials(HTTP_AUTHORIZATION=f"Bearer {key}")
     body = get(client, "/ogc/collections/incidents/items").json()
     assert body["numberMatched"] == 1
-    assert body["features"][0]["properties"]["area__code"] == "419821102201"
+    assert body["features"][0]["properties"]["area"] == "419821102201"
 
 
 def test_read_endpoints_allow_other_origins(client, county):

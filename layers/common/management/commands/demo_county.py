@@ -42,6 +42,7 @@ class Command(BaseCommand):
             if replace:
                 load.wipe()
             load.load(data, self._report)
+        load.cluster_spatially()
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")
         self.stdout.write(
