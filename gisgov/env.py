@@ -41,7 +41,11 @@ def env_list(name: str, default: list[str]) -> list[str]:
 
 
 def database_config() -> dict:
-    """DATABASE_URL when set, else the project-local cluster started by scripts/pg.sh."""
+    """DATABASE_URL when set, else the project-local cluster started by scripts/pg.sh.
+
+    The local cluster is reached over loopback TCP rather than its socket, whose folder may
+    have been moved out of the checkout (see scripts/pg.sh).
+    """
     import dj_database_url
 
     url = os.environ.get("DATABASE_URL")
@@ -50,11 +54,10 @@ def database_config() -> dict:
             raise ImproperlyConfigured("DATABASE_URL must be a postgis:// or postgres:// URL")
         config = dj_database_url.parse(url, conn_max_age=60, conn_health_checks=True)
     else:
-        data_dir = Path(env_str("GISGOV_DATA_DIR", str(BASE_DIR / ".data")))
         config = {
             "NAME": env_str("GISGOV_DB_NAME", "gisgov"),
             "USER": "gisgov",
-            "HOST": str(data_dir / "run"),
+            "HOST": "127.0.0.1",
             "PORT": env_str("GISGOV_PG_PORT", "55432"),
             "CONN_MAX_AGE": 60,
             "CONN_HEALTH_CHECKS": True,

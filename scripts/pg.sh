@@ -5,9 +5,18 @@ set -euo pipefail
 
 root_dir=$(cd "$(dirname "$0")/.." && pwd)
 data_dir=${GISGOV_DATA_DIR:-$root_dir/.data}
-pgdata=$data_dir/pg
-run_dir=$data_dir/run
 port=${GISGOV_PG_PORT:-55432}
+mkdir -p "$data_dir"
+# As root, the postgres user must reach the cluster's folder; a checkout under /root is out of
+# its reach, so the cluster then lives in /var/lib/gisgov, keyed by the checkout's path.
+cluster_dir=$data_dir
+if [ "$(id -u)" = 0 ] && ! runuser -u postgres -- test -x "$data_dir" 2>/dev/null; then
+  cluster_dir=/var/lib/gisgov/$(echo "$data_dir" | md5sum | cut -c1-12)
+  mkdir -p "$cluster_dir"
+  chown postgres "$cluster_dir"
+fi
+pgdata=$cluster_dir/pg
+run_dir=$cluster_dir/run
 db_name=${GISGOV_DB_NAME:-gisgov}
 pg_bin=$(ls -d /usr/lib/postgresql/15/bin 2>/dev/null || dirname "$(command -v pg_ctl)")
 
@@ -16,7 +25,7 @@ as_owner() {
 }
 
 psql_local() {
-  psql -h "$run_dir" -p "$port" -U gisgov -v ON_ERROR_STOP=1 -qAt "$@"
+  PGOPTIONS="-c client_min_messages=warning" psql -h 127.0.0.1 -p "$port" -U gisgov -v ON_ERROR_STOP=1 -qAt "$@"
 }
 
 is_running() {
@@ -24,7 +33,7 @@ is_running() {
 }
 
 init_cluster() {
-  mkdir -p "$data_dir" "$run_dir"
+  mkdir -p "$run_dir"
   if [ "$(id -u)" = 0 ]; then
     chown postgres "$run_dir"
     install -d -o postgres "$pgdata"
@@ -55,7 +64,7 @@ start() {
     psql_local -d postgres -c "CREATE DATABASE $db_name"
   fi
   psql_local -d "$db_name" -c "CREATE EXTENSION IF NOT EXISTS postgis"
-  echo "PostGIS cluster up: socket $run_dir, port $port, database $db_name"
+  echo "PostGIS cluster up: 127.0.0.1:$port (data in $pgdata), database $db_name"
 }
 
 stop() {
@@ -69,10 +78,16 @@ reset() {
   start
 }
 
+# Where the cluster lives, for tools that want its socket (bench, backups).
+where() {
+  echo "$run_dir"
+}
+
 case "${1:-}" in
   start) start ;;
   stop) stop ;;
   reset) reset ;;
   status) if is_running; then echo running; else echo stopped; fi ;;
-  *) echo "usage: $0 start|stop|reset|status" >&2; exit 2 ;;
+  socket-dir) where ;;
+  *) echo "usage: $0 start|stop|reset|status|socket-dir" >&2; exit 2 ;;
 esac
