@@ -1,18 +1,13 @@
 """The SQL files under sql/, and querysets turned into SQL to compose with them."""
 
-from functools import cache
-from pathlib import Path
+from functools import partial
 
 from django.db.models import QuerySet
 from psycopg import sql
 
-SQL_DIR = Path(__file__).with_name("sql")
+from layers.common.sql import template as app_template
 
-
-@cache
-def template(name: str) -> sql.SQL:
-    """sql/<name>.sql, ready for psycopg.sql composition (identifiers) and bound parameters."""
-    return sql.SQL((SQL_DIR / f"{name}.sql").read_text())
+template = partial(app_template, "transfer")
 
 
 def queryset_sql(queryset: QuerySet, *fields: str) -> tuple[sql.SQL, list]:

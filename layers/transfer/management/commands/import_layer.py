@@ -7,6 +7,7 @@ from tqdm import tqdm
 from layers.transfer.errors import ImportRejected, TransferRefused
 from layers.transfer.services import layer_import
 from layers.transfer.specs import LAYERS
+from layers.transfer.tasks import import_layer_enqueue, import_report_summary
 
 
 def field_column(text: str) -> tuple[str, str]:
@@ -40,8 +41,16 @@ class Command(BaseCommand):
             action="store_true",
             help="repair invalid polygons with ST_MakeValid instead of rejecting them",
         )
+        parser.add_argument(
+            "--background",
+            action="store_true",
+            help="queue the import for the job worker and print the job id instead of waiting",
+        )
 
     def handle(self, *args, **options):
+        if options["background"]:
+            self.enqueue(options)
+            return
         # disable=None: no bar when stderr is not a terminal (logs, cron, tests).
         with tqdm(unit=" rows", disable=None) as bar:
 
@@ -69,12 +78,25 @@ class Command(BaseCommand):
                 ) from refused
         for fix in report.repaired:
             self.stdout.write(_("row %(row)d: %(reason)s") % vars(fix))
+        self.stdout.write(import_report_summary(report))
+
+    def enqueue(self, options) -> None:
+        try:
+            job = import_layer_enqueue(
+                path=options["file"],
+                layer=options["layer"],
+                source_crs=options["source_crs"],
+                mapping=dict(options["map"]),
+                fix_invalid=options["fix_invalid"],
+            )
+        except TransferRefused as refused:
+            raise CommandError(
+                _("%(reason)s; nothing was queued") % {"reason": refused}
+            ) from refused
         self.stdout.write(
-            _("Imported %(created)d %(layer)s (coordinates read as %(crs)s, %(origin)s).")
-            % {
-                "created": report.created,
-                "layer": report.layer,
-                "crs": report.source_crs,
-                "origin": report.crs_origin,
-            }
+            _("Queued as job %(id)d; the job worker (manage.py procrastinate worker) runs it.")
+            % {"id": job.pk}
+        )
+        self.stdout.write(
+            _("Follow it with: python manage.py job_status %(id)d --wait") % {"id": job.pk}
         )
