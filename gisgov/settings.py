@@ -78,7 +78,8 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
 ]
 
-LANGUAGE_CODE = "zh-hans"
+# The language of pages without a preference, of commands and of the worker.
+LANGUAGE_CODE = env_str("GISGOV_LANGUAGE_CODE", "zh-hans")
 LANGUAGES = [("zh-hans", _("Simplified Chinese")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = env_str("GISGOV_TIME_ZONE", "Asia/Shanghai")

@@ -1,7 +1,8 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class CommonConfig(AppConfig):
     name = "layers.common"
     label = "common"
-    verbose_name = "gisgov"
+    verbose_name = _("gisgov")

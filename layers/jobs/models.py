@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.contrib import admin
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -40,6 +41,7 @@ class JobRun(models.Model):
         return f"{self.kind} #{self.pk} ({self.get_status_display()})"
 
     @property
+    @admin.display(description=_("progress (%)"))
     def percent(self) -> float | None:
         if not self.total:
             return None

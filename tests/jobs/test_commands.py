@@ -67,7 +67,7 @@ def test_job_status_shows_a_queued_job(division, tmp_path):
     job = import_layer_enqueue(path=path, layer="buildings")
 
     assert run_command("job_status", str(job.pk)) == [
-        f"Job {job.pk} (import_layer): queued, 0 done"
+        f"Job {job.pk} (import_layer): Queued, 0 done"
     ]
 
 
@@ -79,7 +79,7 @@ def test_job_status_shows_progress_message_and_result(division, tmp_path, run_wo
     lines = run_command("job_status", str(job.pk))
 
     assert lines[:3] == [
-        f"Job {job.pk} (import_layer): succeeded, 100.0 % (1/1)",
+        f"Job {job.pk} (import_layer): Succeeded, 100.0 % (1/1)",
         "Imported 1 buildings (coordinates read as EPSG:4326, declared by the file).",
         "{",
     ]
@@ -97,7 +97,7 @@ def test_job_status_wait_follows_the_job_while_the_worker_runs_it(division, tmp_
     finally:
         worker.join()
 
-    assert lines[0] == f"Job {job.pk} (import_layer): succeeded, 100.0 % (1/1)"
+    assert lines[0] == f"Job {job.pk} (import_layer): Succeeded, 100.0 % (1/1)"
 
 
 def test_job_status_wait_exits_non_zero_when_the_job_failed(division, tmp_path, run_worker):
@@ -114,7 +114,7 @@ def test_job_status_wait_exits_non_zero_when_the_job_failed(division, tmp_path, 
 
     lines = out.getvalue().splitlines()
     assert lines[:2] == [
-        f"Job {job.pk} (import_layer): failed, 100.0 % (2/2)",
+        f"Job {job.pk} (import_layer): Failed, 100.0 % (2/2)",
         "1 bad rows: nothing was imported",
     ]
     assert '      "row": 2,' in lines

@@ -19,7 +19,11 @@ MANAGE_PY = Path(__file__).resolve().parents[2] / "manage.py"
 
 def run_manage(*arguments: str) -> subprocess.CompletedProcess:
     """manage.py in a child process, on the test database: the real exit status and stderr."""
-    environment = {**os.environ, "GISGOV_DB_NAME": connection.settings_dict["NAME"]}
+    environment = {
+        **os.environ,
+        "GISGOV_DB_NAME": connection.settings_dict["NAME"],
+        "GISGOV_LANGUAGE_CODE": "en",
+    }
     return subprocess.run(
         [sys.executable, str(MANAGE_PY), *arguments],
         capture_output=True,

@@ -60,6 +60,6 @@ class Command(BaseCommand):
         return _("Job %(id)d (%(kind)s): %(status)s, %(progress)s") % {
             "id": job.pk,
             "kind": job.kind,
-            "status": job.status,
+            "status": job.get_status_display(),
             "progress": progress,
         }
