@@ -1,11 +1,10 @@
 from rest_framework import serializers
-from rest_framework_gis.serializers import GeoFeatureModelSerializer
 
 from layers.areas.models import AdminArea
-from layers.common.api import StorageGeometryField
+from layers.common.api import FeatureSerializer, StorageGeometryField
 
 
-class AdminAreaSerializer(GeoFeatureModelSerializer):
+class AdminAreaSerializer(FeatureSerializer):
     geom = StorageGeometryField("MultiPolygon")
     parent = serializers.SlugRelatedField(
         slug_field="code", queryset=AdminArea.objects.all(), allow_null=True, required=False

@@ -7,7 +7,7 @@ from datetime import datetime
 from django.contrib.gis.gdal import GDALException
 from django.contrib.gis.geos import GEOSException, GEOSGeometry
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db import IntegrityError
+from django.db import DataError, IntegrityError
 from django.db.models import Q
 from django.http import HttpResponse
 from django.utils.translation import gettext as _
@@ -16,6 +16,7 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 from rest_framework_gis.fields import GeometryField
+from rest_framework_gis.serializers import GeoFeatureModelSerializer
 
 from layers.access import policy
 from layers.common import crs as crs_module
@@ -30,6 +31,8 @@ def exception_handler(exc, context):
     """DRF's handler, plus database refusals turned into a 409/400 that says why."""
     if isinstance(exc, IntegrityError):
         return Response({"detail": str(exc).split("\n")[0]}, status=status.HTTP_409_CONFLICT)
+    if isinstance(exc, DataError):  # e.g. a NUL character, which PostgreSQL text cannot hold
+        return Response({"detail": str(exc).split("\n")[0]}, status=status.HTTP_400_BAD_REQUEST)
     if isinstance(exc, DjangoValidationError):
         return Response({"detail": exc.messages}, status=status.HTTP_400_BAD_REQUEST)
     return drf_exception_handler(exc, context)
@@ -63,6 +66,20 @@ class StorageGeometryField(GeometryField):
             return geometry_to_storage(geometry, source, self.geometry_type)
         except GeometryProblem as exc:
             raise ValidationError(str(exc)) from exc
+
+
+class FeatureSerializer(GeoFeatureModelSerializer):
+    """A GeoJSON Feature in and out; a body that is not a Feature is a 400 saying what is wrong."""
+
+    def to_internal_value(self, data):
+        if not isinstance(data, dict):
+            raise ValidationError({"non_field_errors": [_("Send a GeoJSON Feature object.")]})
+        for member, kinds in (("properties", (dict, type(None))), ("bbox", (list, type(None)))):
+            if member in data and not isinstance(data[member], kinds):
+                raise ValidationError({member: [_("Not a GeoJSON %s member.") % member]})
+        if data.get("properties") is None and "properties" in data:
+            data = {**data, "properties": {}}
+        return super().to_internal_value(data)
 
 
 class Cursor:

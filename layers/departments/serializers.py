@@ -1,12 +1,12 @@
 from rest_framework import serializers
 from rest_framework_gis.fields import GeometrySerializerMethodField
-from rest_framework_gis.serializers import GeoFeatureModelSerializer
 
 from layers.areas.models import AdminArea
+from layers.common.api import FeatureSerializer
 from layers.departments.models import Department
 
 
-class DepartmentSerializer(GeoFeatureModelSerializer):
+class DepartmentSerializer(FeatureSerializer):
     """A department as a Feature whose geometry is its area of responsibility (read-only)."""
 
     area = serializers.SlugRelatedField(slug_field="code", queryset=AdminArea.objects.all())

@@ -1,12 +1,11 @@
 from rest_framework import serializers
-from rest_framework_gis.serializers import GeoFeatureModelSerializer
 
 from layers.areas.models import AdminArea, AreaLevel
-from layers.common.api import StorageGeometryField
+from layers.common.api import FeatureSerializer, StorageGeometryField
 from layers.grids.models import Grid
 
 
-class GridSerializer(GeoFeatureModelSerializer):
+class GridSerializer(FeatureSerializer):
     geom = StorageGeometryField("Polygon")
     village = serializers.SlugRelatedField(
         slug_field="code", queryset=AdminArea.objects.filter(level=AreaLevel.VILLAGE)

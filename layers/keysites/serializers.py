@@ -1,11 +1,10 @@
 from rest_framework import serializers
-from rest_framework_gis.serializers import GeoFeatureModelSerializer
 
-from layers.common.api import StorageGeometryField
+from layers.common.api import FeatureSerializer, StorageGeometryField
 from layers.keysites.models import KeySite
 
 
-class KeySiteSerializer(GeoFeatureModelSerializer):
+class KeySiteSerializer(FeatureSerializer):
     location = StorageGeometryField("Point")
     grid = serializers.SlugRelatedField(slug_field="code", read_only=True)
     area = serializers.SlugRelatedField(slug_field="code", read_only=True)

@@ -340,3 +340,31 @@ def test_an_empty_polygon_is_refused_as_empty(superuser_client, county):
     )
     assert response.status_code == 400
     assert "empty" in json.dumps(response.json())
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        [],
+        "a string",
+        {"type": "Feature", "geometry": None, "properties": "not an object"},
+        {"type": "Feature", "geometry": None, "properties": {}, "bbox": "1,2,3,4"},
+    ],
+)
+def test_a_body_that_is_not_a_feature_is_a_400(superuser_client, county, body):
+    response = superuser_client.post("/api/v1/key-sites/", body, format="json")
+    assert response.status_code == 400, response.content
+
+
+def test_a_nul_character_is_a_400_not_a_500(superuser_client, county):
+    payload = {
+        "type": "Feature",
+        "geometry": {"type": "Point", "coordinates": [LON, LAT]},
+        "properties": {"name": "gate\x00", "kind": "entrance"},
+    }
+    response = superuser_client.post("/api/v1/key-sites/", payload, format="json")
+    assert response.status_code == 400
+
+
+def test_a_nul_character_in_a_filter_is_a_400(superuser_client, county):
+    assert superuser_client.get("/api/v1/areas/", {"q": "a\x00b"}).status_code == 400
