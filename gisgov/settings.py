@@ -154,3 +154,6 @@ CORS_EXPOSE_HEADERS = ["Content-Crs", "ETag"]
 
 # Incident tiles below this zoom carry clusters (counts per category) instead of incidents.
 GISGOV_TILES_CLUSTER_BELOW_ZOOM = env_int("GISGOV_TILES_CLUSTER_BELOW_ZOOM", 14)
+
+# An evidence photo whose EXIF position lies farther than this from its incident is flagged.
+GISGOV_EVIDENCE_MAX_DISTANCE_M = env_int("GISGOV_EVIDENCE_MAX_DISTANCE_M", 500)

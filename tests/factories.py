@@ -121,3 +121,9 @@ def department(name: str, responsible_for: AdminArea, kind: str = "police"):
     from layers.departments.models import Department
 
     return Department.objects.create(name=name, kind=kind, area=responsible_for)
+
+
+def keysite_at(lon: float, lat: float, kind: str = "entrance"):
+    from layers.keysites.models import KeySite
+
+    return KeySite.objects.create(name="site", kind=kind, location=Point(lon, lat, srid=4326))

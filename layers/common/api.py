@@ -77,7 +77,9 @@ class FeatureSerializer(GeoFeatureModelSerializer):
         for member, kinds in (("properties", (dict, type(None))), ("bbox", (list, type(None)))):
             if member in data and not isinstance(data[member], kinds):
                 raise ValidationError({member: [_("Not a GeoJSON %s member.") % member]})
-        if data.get("properties") is None and "properties" in data:
+        # A Feature that only moves its geometry may leave properties out; without them the
+        # GeoJSON parsing would silently skip the geometry too.
+        if data.get("properties") is None and (data.get("type") == "Feature" or "geometry" in data):
             data = {**data, "properties": {}}
         return super().to_internal_value(data)
 

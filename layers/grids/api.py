@@ -1,7 +1,25 @@
+from datetime import datetime, time
+
+from django.utils import timezone
+from django.utils.dateparse import parse_date, parse_datetime
+from django.utils.translation import gettext as _
+from rest_framework import status
+from rest_framework.decorators import action
+from rest_framework.exceptions import NotFound, ValidationError
+from rest_framework.response import Response
+
+from layers.areas.models import AdminArea
 from layers.common.api import LayerViewSet
 from layers.grids.filtersets import GridFilterSet
 from layers.grids.models import Grid
 from layers.grids.serializers import GridSerializer
+from layers.grids.topology import (
+    TopologyViolation,
+    area_topology,
+    grid_edits_checked,
+    grid_topology_enforce_now,
+)
+from layers.grids.workload import grid_workload
 
 
 class GridViewSet(LayerViewSet):
@@ -21,3 +39,90 @@ class GridViewSet(LayerViewSet):
     }
     ordering_fields = {"id": "id", "code": "code", "name": "name"}
     default_ordering = "code"
+
+    # A request edits one grid, so its edit is checked before the response is written, not
+    # whenever an enclosing transaction (a test's, a batch's) happens to commit.
+    def perform_create(self, serializer):
+        with grid_edits_checked():
+            super().perform_create(serializer)
+            grid_topology_enforce_now()
+
+    def perform_update(self, serializer):
+        with grid_edits_checked():
+            super().perform_update(serializer)
+            grid_topology_enforce_now()
+
+    def perform_destroy(self, instance):
+        with grid_edits_checked():
+            super().perform_destroy(instance)
+            grid_topology_enforce_now()
+
+    def handle_exception(self, exc):
+        if isinstance(exc, TopologyViolation):
+            return Response(
+                {
+                    "detail": str(exc),
+                    "problems": {
+                        "type": "FeatureCollection",
+                        "features": [problem.as_feature() for problem in exc.problems],
+                    },
+                },
+                status=status.HTTP_409_CONFLICT,
+            )
+        return super().handle_exception(exc)
+
+    @action(detail=False, methods=["get"])
+    def topology(self, request):
+        """Gaps, overlaps and parts outside, of grids in villages and villages in townships."""
+        report = area_topology(self._area())
+        return Response(report.as_feature_collection(), content_type="application/geo+json")
+
+    @action(detail=False, methods=["get"])
+    def workload(self, request):
+        """Households, residents, weighted incidents, area and travel of each current grid."""
+        area = self._area()
+        rows = grid_workload(
+            area.code, since=self._datetime("since"), until=self._datetime("until")
+        )
+        return Response(
+            {
+                "type": "FeatureCollection",
+                "table": [row.as_row() for row in rows],
+                "features": [
+                    {
+                        "type": "Feature",
+                        "id": row.id,
+                        "geometry": row.geometry,
+                        "properties": row.as_row(),
+                    }
+                    for row in rows
+                ],
+            },
+            content_type="application/geo+json",
+        )
+
+    def _area(self) -> AdminArea:
+        code = self.request.query_params.get("area")
+        if not code:
+            raise ValidationError({"area": [_("Give the division code of an area.")]})
+        try:
+            return AdminArea.objects.get(code=code)
+        except AdminArea.DoesNotExist:
+            raise NotFound(
+                _("No administrative area has code %(code)s.") % {"code": code}
+            ) from None
+
+    def _datetime(self, name: str):
+        text = self.request.query_params.get(name)
+        if not text:
+            return None
+        try:
+            value = parse_datetime(text)
+            if value is None:
+                day = parse_date(text)
+                value = day and datetime.combine(day, time.min)
+        except ValueError:
+            value = None
+        if value is None:
+            raise ValidationError({name: [_("Not an ISO 8601 date or date and time.")]})
+        return value if timezone.is_aware(value) else timezone.make_aware(value)

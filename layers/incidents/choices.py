@@ -86,3 +86,77 @@ class Status(models.TextChoices):
     RESOLVED = "resolved", _("Resolved")
     EVALUATED = "evaluated", _("Evaluated")
     CLOSED = "closed", _("Closed")
+
+
+# Where an incident is not handled yet: still in the queue or with a department.
+OPEN_STATUSES = frozenset({Status.REPORTED, Status.ACCEPTED, Status.DISPATCHED, Status.IN_PROGRESS})
+
+
+class RejectionReason(models.TextChoices):
+    INVALID = "invalid", _("Not a valid report")
+    DUPLICATE = "duplicate", _("Duplicate of another incident")
+
+
+class Priority(models.TextChoices):
+    URGENT = "urgent", _("Urgent")
+    HIGH = "high", _("High")
+    NORMAL = "normal", _("Normal")
+
+
+class Level(models.IntegerChoices):
+    """Who handles it: "小事不出网格、大事不出镇街、难事不出区"; the value orders them upwards."""
+
+    GRID = 1, _("Grid")
+    TOWNSHIP = 2, _("Township / street")
+    COUNTY = 3, _("County / district")
+
+
+class Action(models.TextChoices):
+    """What a workflow event did to an incident."""
+
+    ACCEPT = "accept", _("Accepted")
+    REJECT = "reject", _("Rejected")
+    DISPATCH = "dispatch", _("Dispatched")
+    START = "start", _("Work started")
+    RESOLVE = "resolve", _("Resolved")
+    EVALUATE = "evaluate", _("Evaluated")
+    CLOSE = "close", _("Closed")
+    ESCALATE = "escalate", _("Escalated")
+    DEESCALATE = "deescalate", _("De-escalated")
+
+
+# The statuses each action may start from; the status it leads to is the service's business.
+ALLOWED_FROM = {
+    Action.ACCEPT: frozenset({Status.REPORTED}),
+    Action.REJECT: frozenset({Status.REPORTED}),
+    Action.DISPATCH: frozenset({Status.ACCEPTED}),
+    Action.START: frozenset({Status.DISPATCHED}),
+    Action.RESOLVE: frozenset({Status.IN_PROGRESS}),
+    Action.EVALUATE: frozenset({Status.RESOLVED}),
+    Action.CLOSE: frozenset({Status.EVALUATED}),
+    Action.ESCALATE: OPEN_STATUSES,
+    Action.DEESCALATE: OPEN_STATUSES,
+}
+
+# Hours from dispatch (or reopening) to the department's feedback. Working values until a county
+# sets its own: sudden events and hazards are measured in hours, disputes and requests in days.
+DEADLINE_HOURS = {
+    Category.SUDDEN_EVENT: {Priority.URGENT: 2, Priority.HIGH: 6, Priority.NORMAL: 24},
+    Category.PUBLIC_SAFETY: {Priority.URGENT: 4, Priority.HIGH: 24, Priority.NORMAL: 72},
+    Category.SAFETY_HAZARD: {Priority.URGENT: 4, Priority.HIGH: 24, Priority.NORMAL: 72},
+    Category.DISPUTE: {Priority.URGENT: 24, Priority.HIGH: 72, Priority.NORMAL: 168},
+    Category.LIVELIHOOD: {Priority.URGENT: 24, Priority.HIGH: 72, Priority.NORMAL: 120},
+    Category.URBAN_MANAGEMENT: {Priority.URGENT: 24, Priority.HIGH: 72, Priority.NORMAL: 120},
+}
+
+
+class AttachmentKind(models.TextChoices):
+    PHOTO = "photo", _("Photo of the problem")
+    EVIDENCE = "evidence", _("Evidence of the result (佐证材料)")
+    DOCUMENT = "document", _("Document")
+
+
+# Judged by what the bytes turn out to be, never by the name or the type the client sends.
+ATTACHMENT_CONTENT_TYPES = frozenset({"image/jpeg", "image/png", "image/webp", "application/pdf"})
+EVIDENCE_CONTENT_TYPES = frozenset({"image/jpeg", "image/png", "image/webp"})
+ATTACHMENT_MAX_BYTES = 10 * 1024 * 1024

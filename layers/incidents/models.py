@@ -9,7 +9,18 @@ from django.utils.translation import gettext_lazy as _
 from layers.common.constants import STORAGE_SRID
 from layers.common.constraints import geometry_constraints
 from layers.common.models import GridAssigned
-from layers.incidents.choices import SUBCATEGORIES, Category, Source, Status, Subcategory
+from layers.incidents.choices import (
+    SUBCATEGORIES,
+    Action,
+    AttachmentKind,
+    Category,
+    Level,
+    Priority,
+    RejectionReason,
+    Source,
+    Status,
+    Subcategory,
+)
 
 
 class Incident(GridAssigned):
@@ -38,6 +49,58 @@ class Incident(GridAssigned):
         related_name="reported_incidents",
     )
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    # Database defaults as well: bulk loaders (demo data, imports) insert rows with plain SQL.
+    version = models.PositiveIntegerField(
+        _("version"),
+        default=0,
+        db_default=0,
+        editable=False,
+        help_text=_("Raised by every workflow step; a step names the version it saw."),
+    )
+    level = models.PositiveSmallIntegerField(
+        _("handling level"), choices=Level.choices, default=Level.GRID, db_default=Level.GRID
+    )
+    priority = models.CharField(
+        _("priority"),
+        max_length=8,
+        choices=Priority.choices,
+        default=Priority.NORMAL,
+        db_default=Priority.NORMAL,
+    )
+    rejection_reason = models.CharField(
+        _("rejection reason"),
+        max_length=16,
+        choices=RejectionReason.choices,
+        blank=True,
+        default="",
+        db_default="",
+    )
+    duplicate_of = models.ForeignKey(
+        "self",
+        verbose_name=_("duplicate of"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="duplicates",
+    )
+    lead_department = models.ForeignKey(
+        "departments.Department",
+        verbose_name=_("lead department"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="led_incidents",
+    )
+    co_departments = models.ManyToManyField(
+        "departments.Department",
+        verbose_name=_("co-handling departments"),
+        blank=True,
+        related_name="co_handled_incidents",
+    )
+    deadline = models.DateTimeField(_("deadline"), null=True, blank=True, db_index=True)
+    feedback = models.TextField(_("department feedback"), blank=True, default="", db_default="")
+    rating = models.PositiveSmallIntegerField(_("reporter rating"), null=True, blank=True)
+    review = models.TextField(_("supervisor review"), blank=True, default="", db_default="")
 
     class Meta:
         verbose_name = _("incident")
@@ -54,7 +117,137 @@ class Incident(GridAssigned):
                 name="incidents_subcategory_of_category",
                 violation_error_message=_("The subcategory does not belong to the category."),
             ),
+            models.CheckConstraint(
+                condition=Q(rating__isnull=True) | Q(rating__gte=1, rating__lte=5),
+                name="incidents_rating_1_to_5",
+                violation_error_message=_("A rating is from 1 to 5."),
+            ),
         ]
 
     def __str__(self):
         return self.title
+
+
+class DepartmentMember(models.Model):
+    """A person who handles the incidents dispatched to a department (starts and resolves them).
+
+    No geometry. Kept here until the departments app has members of its own.
+    """
+
+    department = models.ForeignKey(
+        "departments.Department",
+        verbose_name=_("department"),
+        on_delete=models.CASCADE,
+        related_name="incident_handlers",
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.CASCADE,
+        related_name="incident_departments",
+    )
+
+    class Meta:
+        verbose_name = _("department member")
+        verbose_name_plural = _("department members")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["department", "user"], name="incidents_member_once_per_department"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.user} · {self.department}"
+
+
+class AppendOnlyError(Exception):
+    """Raised on an attempt to change or remove a workflow event."""
+
+
+class IncidentEventQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise AppendOnlyError(_("Incident events are never changed."))
+
+    def delete(self):
+        raise AppendOnlyError(_("Incident events are never deleted."))
+
+
+class IncidentEvent(models.Model):
+    """One step in an incident's life (accepted, dispatched, escalated, …): who, when, from what.
+
+    Geometry: optional Point, EPSG:4326, where the actor stood. Append-only: the ORM refuses
+    updates and deletes, and a database trigger refuses them from any other path.
+    """
+
+    incident = models.ForeignKey(
+        Incident, verbose_name=_("incident"), on_delete=models.PROTECT, related_name="events"
+    )
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("actor"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="incident_events",
+        help_text=_("Empty: the system (an automatic escalation)."),
+    )
+    at = models.DateTimeField(_("at"), db_index=True)
+    action = models.CharField(_("action"), max_length=16, choices=Action.choices)
+    from_state = models.CharField(_("from status"), max_length=16, choices=Status.choices)
+    to_state = models.CharField(_("to status"), max_length=16, choices=Status.choices)
+    note = models.TextField(_("note"), blank=True)
+    position = models.PointField(_("position"), srid=STORAGE_SRID, null=True, blank=True)
+    data = models.JSONField(_("data"), default=dict, blank=True)
+
+    objects = IncidentEventQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("incident event")
+        verbose_name_plural = _("incident events")
+        ordering = ["at", "id"]
+
+    def __str__(self):
+        return f"{self.incident_id} {self.action} {self.at:%Y-%m-%d %H:%M}"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise AppendOnlyError(_("Incident events are never changed."))
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AppendOnlyError(_("Incident events are never deleted."))
+
+
+class IncidentAttachment(models.Model):
+    """A file attached to an incident: a photo of the problem, or a department's evidence.
+
+    Geometry: optional Point, EPSG:4326, where a photo was taken, read from its EXIF GPS tags;
+    `far_from_incident` flags one taken farther from the incident than the settings allow.
+    """
+
+    incident = models.ForeignKey(
+        Incident, verbose_name=_("incident"), on_delete=models.PROTECT, related_name="attachments"
+    )
+    kind = models.CharField(_("kind"), max_length=16, choices=AttachmentKind.choices)
+    file = models.FileField(_("file"), upload_to="incidents/attachments/%Y/%m/")
+    content_type = models.CharField(_("content type"), max_length=100)
+    size = models.PositiveIntegerField(_("size in bytes"))
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("uploaded by"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="incident_attachments",
+    )
+    uploaded_at = models.DateTimeField(_("uploaded at"), db_index=True)
+    position = models.PointField(_("taken at"), srid=STORAGE_SRID, null=True, blank=True)
+    distance_m = models.FloatField(_("distance from the incident (m)"), null=True, blank=True)
+    far_from_incident = models.BooleanField(_("far from the incident"), default=False)
+
+    class Meta:
+        verbose_name = _("incident attachment")
+        verbose_name_plural = _("incident attachments")
+        ordering = ["uploaded_at", "id"]
+
+    def __str__(self):
+        return self.file.name

@@ -7,7 +7,7 @@ from itertools import islice
 from pathlib import Path
 
 import shapely
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils.translation import gettext as _
 
 from layers.areas.models import AdminArea, code_prefix
@@ -59,7 +59,20 @@ def layer_import(
             raise ImportRejected(problems)
         repaired = staging.repaired(cursor)
         created = staging.insert(cursor, spec)
+        _check_deferred_constraints(cursor)
     return ImportReport(spec.name, created, crs.label, crs_origin, repaired)
+
+
+def _check_deferred_constraints(cursor) -> None:
+    """Run the checks the database defers to commit (grid topology, keys) while we can report."""
+    try:
+        with transaction.atomic():
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+    except IntegrityError as error:
+        raise TransferRefused(
+            _("the database refused these rows: %(reason)s; nothing was imported")
+            % {"reason": str(error).splitlines()[0]}
+        ) from error
 
 
 def layer_export(*, layer: str, path: str | Path, format: str, area_code: str | None = None) -> int:

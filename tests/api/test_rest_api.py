@@ -7,7 +7,7 @@ import pytest
 from django.contrib.gis.geos import Point
 from django.utils import timezone
 
-from layers.buildings.models import Building
+from layers.areas.models import AreaLevel
 from layers.common import chinacrs
 from layers.incidents.models import Incident
 from tests import factories as f
@@ -265,29 +265,60 @@ def test_subcategory_must_match_the_category(superuser_client, county):
 
 
 def test_a_grid_drawn_through_the_api_takes_its_buildings(superuser_client, county):
+    new_village = f.area(
+        "419821102202",
+        AreaLevel.VILLAGE,
+        f.rectangle(LON + 0.2, LAT + 0.1, LON + 0.3, LAT + 0.2),
+        county["east"],
+    )
+    house = f.building(LON + 0.25, LAT + 0.15)
+    ring = [
+        [LON + 0.2, LAT + 0.1],
+        [LON + 0.3, LAT + 0.1],
+        [LON + 0.3, LAT + 0.2],
+        [LON + 0.2, LAT + 0.2],
+    ]
+    response = superuser_client.post(
+        "/api/v1/grids/",
+        {
+            "type": "Feature",
+            "geometry": {"type": "Polygon", "coordinates": [[*ring, ring[0]]]},
+            "properties": {
+                "code": "419821102202001",
+                "name": "new grid",
+                "village": new_village.code,
+                "kind": "basic",
+                "valid_from": "2025-01-01",
+            },
+        },
+        format="json",
+    )
+    assert response.status_code == 201, response.content
+    house.refresh_from_db()
+    assert house.grid.code == "419821102202001"
+
+
+def test_shrinking_a_grid_through_the_api_is_refused_with_the_gap(superuser_client, county):
     west_grid, _ = county["grids"]
-    superuser_client.patch(
+    ring = [
+        [LON + 0.01, LAT - 0.1],
+        [LON + 0.1, LAT - 0.1],
+        [LON + 0.1, LAT + 0.1],
+        [LON + 0.01, LAT + 0.1],
+    ]
+    response = superuser_client.patch(
         f"/api/v1/grids/{west_grid.pk}/",
         {
             "type": "Feature",
-            "geometry": {
-                "type": "Polygon",
-                "coordinates": [
-                    [
-                        [LON + 0.01, LAT - 0.1],
-                        [LON + 0.1, LAT - 0.1],
-                        [LON + 0.1, LAT + 0.1],
-                        [LON + 0.01, LAT + 0.1],
-                        [LON + 0.01, LAT - 0.1],
-                    ]
-                ],
-            },
+            "geometry": {"type": "Polygon", "coordinates": [[*ring, ring[0]]]},
             "properties": {},
         },
         format="json",
     )
-    house = Building.objects.get(area__code="419821101201")
-    assert house.grid_id is None  # the house at LON is no longer inside the shrunken grid
+    assert response.status_code == 409
+    assert "gap" in json.dumps(response.json())
+    west_grid.refresh_from_db()
+    assert west_grid.geom.area == pytest.approx(0.2 * 0.2)
 
 
 def test_duplicate_grid_code_is_a_conflict_not_a_500(superuser_client, county):
@@ -368,3 +399,16 @@ def test_a_nul_character_is_a_400_not_a_500(superuser_client, county):
 
 def test_a_nul_character_in_a_filter_is_a_400(superuser_client, county):
     assert superuser_client.get("/api/v1/areas/", {"q": "a\x00b"}).status_code == 400
+
+
+def test_a_patch_with_only_a_geometry_moves_the_feature(superuser_client, county):
+    site = f.keysite_at(LON, LAT)
+    response = superuser_client.patch(
+        f"/api/v1/key-sites/{site.pk}/",
+        {"type": "Feature", "geometry": {"type": "Point", "coordinates": [LON + 0.25, LAT]}},
+        format="json",
+    )
+    assert response.status_code == 200, response.content
+    site.refresh_from_db()
+    assert site.location.x == pytest.approx(LON + 0.25)
+    assert response.json()["properties"]["grid"] == "419821102201001"

@@ -52,21 +52,24 @@ def test_redrawn_grid_takes_its_buildings_with_it(two_grids):
     assert house.grid_id == east.id
 
 
-def test_closed_grid_releases_its_features_to_the_village(two_grids):
+def test_a_closed_grid_hands_its_features_to_the_grid_redrawn_in_its_place(two_grids):
     *_, village, west, _east = two_grids
     house = f.building(LON - 0.05, LAT)
     west.valid_to = date(2025, 1, 1)
     west.save()
+    redrawn = f.grid(west.code, village, west.geom, valid_from=date(2025, 1, 1))
     house.refresh_from_db()
-    assert (house.grid_id, house.area_id) == (None, village.id)
+    assert (house.grid_id, house.area_id) == (redrawn.id, village.id)
 
 
-def test_deleted_grid_releases_its_features(two_grids):
-    *_, village, west, _east = two_grids
-    camera_point = f.incident(LON - 0.05, LAT)
+def test_a_deleted_grid_hands_its_features_to_the_grid_that_takes_its_area(two_grids):
+    *_, village, west, east = two_grids
+    report = f.incident(LON - 0.05, LAT)
     west.delete()
-    camera_point.refresh_from_db()
-    assert (camera_point.grid_id, camera_point.area_id) == (None, village.id)
+    east.geom = f.rectangle(LON - 0.1, LAT - 0.1, LON + 0.1, LAT + 0.1)
+    east.save()
+    report.refresh_from_db()
+    assert (report.grid_id, report.area_id) == (east.id, village.id)
 
 
 def test_point_outside_every_grid_gets_the_deepest_area(two_grids):
