@@ -57,10 +57,13 @@ SELECT json_build_object(
         'properties', json_build_object(
             'category', q.category, 'subcategory', q.subcategory, 'source', q.source,
             'title', q.title, 'reported_at', q.reported_at, 'status', q.status,
+            'level', q.level, 'priority', q.priority, 'deadline', q.deadline,
+            'lead_department', q.lead_department_id, 'version', q.version,
             'grid', g.code, 'area', a.code))),
     'numberMatched', max(q.matched))
-FROM (SELECT id, category, subcategory, source, title, reported_at, status, location,
-             grid_id, area_id, count(*) OVER () AS matched
+FROM (SELECT id, category, subcategory, source, title, reported_at, status, level, priority,
+             deadline, lead_department_id, version, location, grid_id, area_id,
+             count(*) OVER () AS matched
       FROM incidents_incident
       WHERE ST_Intersects(location, ST_MakeEnvelope(%s, %s, %s, %s, 4326))
       ORDER BY id LIMIT %s) q
