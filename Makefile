@@ -15,7 +15,7 @@ run: setup demo
 	@echo "gisgov on http://$(HOST):$(PORT)/admin/  (demo login: admin / gisgov-demo)"
 	@trap 'kill 0' EXIT; \
 	  $(MANAGE) procrastinate worker --concurrency 2 >.data/worker.log 2>&1 & \
-	  $(MANAGE) runserver --noreload $(HOST):$(PORT)
+	  GISGOV_DEBUG=$${GISGOV_DEBUG:-1} $(MANAGE) runserver --noreload $(HOST):$(PORT)
 
 test: setup
 	$(VENV)/bin/ruff check .

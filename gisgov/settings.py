@@ -7,7 +7,7 @@ from gisgov.env import BASE_DIR, database_config, env_bool, env_int, env_list, e
 SECRET_KEY = env_str(
     "GISGOV_SECRET_KEY", "gisgov-development-only-secret-key-change-me-in-production"
 )
-DEBUG = env_bool("GISGOV_DEBUG", True)
+DEBUG = env_bool("GISGOV_DEBUG", False)
 ALLOWED_HOSTS = env_list("GISGOV_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "testserver"])
 
 INSTALLED_APPS = [

@@ -2,6 +2,7 @@ import hashlib
 
 from django.conf import settings
 from django.contrib.gis.db import models
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -48,4 +49,16 @@ class ApiToken(models.Model):
         return self.expires_at is not None and self.expires_at <= timezone.now()
 
     def allows(self, action: str, layer: str) -> bool:
+        # Only a list of scopes counts: "read" is *in* the string "read:cameras" too.
+        if not isinstance(self.scopes, list):
+            return False
         return action in self.scopes or f"{action}:{layer}" in self.scopes
+
+    def clean(self):
+        from layers.access.services import scopes_validate
+
+        if not isinstance(self.scopes, list):
+            raise ValidationError(
+                {"scopes": _('Scopes are a list, e.g. ["read", "write:incidents"].')}
+            )
+        scopes_validate(self.scopes)

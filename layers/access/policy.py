@@ -36,9 +36,10 @@ def can_read(request, layer: str) -> bool:
 
 
 def can_write(request, layer: str, model, method: str) -> bool:
+    """A token needs its write scope and acts within its user's permissions, never beyond them."""
     token = _token(request)
-    if token is not None:
-        return token.allows("write", layer)
+    if token is not None and not token.allows("write", layer):
+        return False
     user = request.user
     if not (user and user.is_authenticated):
         return False
@@ -52,6 +53,11 @@ def visible(request, layer: str, queryset: QuerySet) -> QuerySet:
     if token is None or token.area is None:
         return queryset
     return queryset.filter(**{f"{LAYERS[layer]}__startswith": code_prefix(token.area.code)})
+
+
+def is_area_limited(request) -> bool:
+    token = _token(request)
+    return token is not None and token.area is not None
 
 
 def _token(request):

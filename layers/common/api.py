@@ -7,12 +7,12 @@ from datetime import datetime
 from django.contrib.gis.gdal import GDALException
 from django.contrib.gis.geos import GEOSException, GEOSGeometry
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db import DataError, IntegrityError
+from django.db import DataError, IntegrityError, transaction
 from django.db.models import Q
 from django.http import HttpResponse
 from django.utils.translation import gettext as _
 from rest_framework import status, viewsets
-from rest_framework.exceptions import ValidationError
+from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 from rest_framework_gis.fields import GeometryField
@@ -128,12 +128,23 @@ class LayerViewSet(viewsets.ModelViewSet):
         return context
 
     def perform_create(self, serializer):
-        serializer.save()
-        serializer.instance.refresh_from_db()  # show what the database assigned (grid, area)
+        self._save_inside_scope(serializer)
 
     def perform_update(self, serializer):
+        self._save_inside_scope(serializer)
+
+    @transaction.atomic
+    def _save_inside_scope(self, serializer):
+        """Saves, then shows what the database assigned; a feature put outside what the
+        credential may see (a token limited to a township) is refused and rolled back."""
         serializer.save()
-        serializer.instance.refresh_from_db()
+        instance = serializer.instance
+        instance.refresh_from_db()
+        model = type(instance)
+        if not policy.visible(
+            self.request, self.layer, model.objects.filter(pk=instance.pk)
+        ).exists():
+            raise PermissionDenied(_("This credential may not place features outside its area."))
 
     def list(self, request, *args, **kwargs):
         queryset = self.filter_queryset(self.get_queryset())
@@ -143,6 +154,12 @@ class LayerViewSet(viewsets.ModelViewSet):
         after = "lt" if descending else "gt"
         if cursor:
             value, pk = Cursor.decode(cursor)
+            try:
+                value = queryset.model._meta.get_field(field).to_python(value)
+            except (DjangoValidationError, TypeError, ValueError) as exc:
+                raise ValidationError({"cursor": [_("Not a cursor this API gave out.")]}) from exc
+            if value is None:
+                raise ValidationError({"cursor": [_("Not a cursor this API gave out.")]})
             queryset = queryset.filter(
                 Q(**{f"{field}__{after}": value}) | Q(**{field: value, f"id__{after}": pk})
             )

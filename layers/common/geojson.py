@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass
 
+from django.core.exceptions import EmptyResultSet
 from django.db import connections
 from django.db.models import (
     Count,
@@ -110,7 +111,10 @@ def feature_page(
         page_key=F(key_field),
         feature_geometry=AsGeoJSONGeometry(F(geometry_field), srid, latitude_first=latitude_first),
     )[offset : offset + limit + 1]
-    sql, params = rows.query.sql_with_params()
+    try:
+        sql, params = rows.query.sql_with_params()
+    except EmptyResultSet:  # a filter no row can match, e.g. an integer beyond the column's range
+        return FeaturePage("[]", 0, False, None, None, 0)
     pairs = ", ".join(f"%s, page.{column}" for column in columns)
     with connections[queryset.db].cursor() as cursor:
         cursor.execute(

@@ -2,7 +2,9 @@
 
 from dataclasses import dataclass
 
+from django.contrib.gis.db.models import Extent
 from django.db import connection
+from django.db.models import Max, Min, QuerySet
 
 from layers.areas.api import AdminAreaViewSet
 from layers.buildings.api import BuildingViewSet
@@ -67,8 +69,12 @@ COLLECTIONS = {
 }
 
 
-def spatial_extent(collection: Collection) -> list[float] | None:
-    """The collection's bounding box from the planner's statistics (cheap), else computed."""
+def spatial_extent(collection: Collection, visible: QuerySet | None = None) -> list[float] | None:
+    """The bounding box of what the caller may see: for a limited credential its own rows,
+    otherwise the whole table's from the planner's statistics (cheap), else computed."""
+    if visible is not None:
+        box = visible.aggregate(box=Extent(collection.geometry_field))["box"]
+        return None if box is None else [round(value, 7) for value in box]
     table = collection.model._meta.db_table
     column = collection.model._meta.get_field(collection.geometry_field).column
     quote = connection.ops.quote_name
@@ -83,12 +89,11 @@ def spatial_extent(collection: Collection) -> list[float] | None:
     return None if row[0] is None else [round(value, 7) for value in row]
 
 
-def temporal_extent(collection: Collection) -> list[str | None] | None:
+def temporal_extent(collection: Collection, visible: QuerySet) -> list[str | None] | None:
+    """The first and last time of the rows the caller may see."""
     if collection.temporal_field is None:
         return None
-    from django.db.models import Max, Min
-
-    bounds = collection.model.objects.aggregate(
+    bounds = visible.aggregate(
         start=Min(collection.temporal_field), end=Max(collection.temporal_field)
     )
     return [value.isoformat() if value else None for value in (bounds["start"], bounds["end"])]

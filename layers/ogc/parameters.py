@@ -1,5 +1,6 @@
 """Parsing the OGC API query parameters; every bad value is an OgcError naming the parameter."""
 
+import math
 import re
 from dataclasses import dataclass
 from datetime import datetime, time
@@ -29,6 +30,8 @@ SUPPORTED_CRS = {
     ]
 }
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+_SMALL_INTEGER = re.compile(r"[0-9]{1,15}")
+WEB_MERCATOR_HALF_WORLD = 20037508.342789244
 DEFAULT_LIMIT = 10
 MAX_LIMIT = 10_000
 
@@ -69,9 +72,13 @@ def parse_limit(value: str | None) -> int:
 def parse_offset(value: str | None) -> int:
     if value is None:
         return 0
-    if not value.isdigit():
-        raise bad("offset", f"{value!r} is not a non-negative integer")
+    if not _SMALL_INTEGER.fullmatch(value):
+        raise bad("offset", f"{value!r} is not a non-negative integer below 10^15")
     return int(value)
+
+
+def is_feature_id(value: str) -> bool:
+    return _SMALL_INTEGER.fullmatch(value) is not None
 
 
 def parse_bbox(value: str | None, crs: OutputCRS) -> Polygon | None:
@@ -85,6 +92,8 @@ def parse_bbox(value: str | None, crs: OutputCRS) -> Polygon | None:
         numbers = [float(part) for part in parts]
     except ValueError:
         raise bad("bbox", "values must be numbers") from None
+    if not all(math.isfinite(number) for number in numbers):
+        raise bad("bbox", "values must be finite numbers")
     if len(numbers) == 6:
         numbers = [numbers[0], numbers[1], numbers[3], numbers[4]]
     if crs.latitude_first:
@@ -94,6 +103,10 @@ def parse_bbox(value: str | None, crs: OutputCRS) -> Polygon | None:
         raise bad("bbox", "the lower corner must come before the upper corner")
     if crs.srid != 3857 and not (minx >= -180 and maxx <= 180 and miny >= -90 and maxy <= 90):
         raise bad("bbox", "longitudes lie within ±180 and latitudes within ±90")
+    if crs.srid == 3857:
+        # Beyond the projection's square PROJ wraps around (or never returns, for huge values).
+        minx, maxx = max(minx, -WEB_MERCATOR_HALF_WORLD), min(maxx, WEB_MERCATOR_HALF_WORLD)
+        miny, maxy = max(miny, -WEB_MERCATOR_HALF_WORLD), min(maxy, WEB_MERCATOR_HALF_WORLD)
     box = Polygon.from_bbox((minx, miny, maxx, maxy))
     box.srid = crs.srid
     if crs.srid == 3857:

@@ -3,6 +3,7 @@
 import json
 from functools import wraps
 
+from django.db import DataError
 from django.http import HttpResponse, QueryDict
 from django.urls import reverse
 from rest_framework.exceptions import AuthenticationFailed
@@ -42,6 +43,9 @@ def ogc_view(view):
             return respond({"code": "NotAuthorized", "description": str(exc.detail)}, 401)
         except p.OgcError as exc:
             return respond({"code": exc.code, "description": exc.description}, exc.status)
+        except DataError as exc:  # a value the database cannot hold, e.g. beyond bigint
+            description = str(exc).splitlines()[0]
+            return respond({"code": "InvalidParameterValue", "description": description}, 400)
 
     return wrapper
 
@@ -95,10 +99,11 @@ def api(request):
 
 
 def _collection_document(request, collection: Collection) -> dict:
-    extent = {
-        "spatial": {"bbox": [spatial_extent(collection) or [-180, -90, 180, 90]], "crs": p.CRS84}
-    }
-    interval = temporal_extent(collection)
+    visible = policy.visible(request, collection.id, collection.viewset.queryset.all())
+    limited = policy.is_area_limited(request)
+    box = spatial_extent(collection, visible if limited else None) or [-180, -90, 180, 90]
+    extent = {"spatial": {"bbox": [box], "crs": p.CRS84}}
+    interval = temporal_extent(collection, visible)
     if interval:
         extent["temporal"] = {
             "interval": [interval],
@@ -263,7 +268,7 @@ def items(request, collection_id):
 def item(request, collection_id, feature_id):
     collection = _readable(request, collection_id)
     crs = p.parse_crs("crs", request.GET.get("crs"))
-    if not str(feature_id).isdigit():
+    if not p.is_feature_id(str(feature_id)):
         raise p.OgcError(404, "NotFound", f"no feature {feature_id!r} in {collection.id}")
     queryset = policy.visible(request, collection.id, collection.viewset.queryset.all())
     page = feature_page(

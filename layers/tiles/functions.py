@@ -7,6 +7,17 @@ from django.db.models.functions import Cast
 from layers.common.constants import WEB_MERCATOR_SRID
 
 
+class ClipToWorld(Func):
+    """The geometry cut to the Web Mercator square (ST_ClipByBox2D)."""
+
+    function = "ST_ClipByBox2D"
+    template = (
+        "%(function)s(%(expressions)s, ST_MakeEnvelope(-20037508.342789244, -20037508.342789244,"
+        " 20037508.342789244, 20037508.342789244, 3857))"
+    )
+    output_field = GeometryField(srid=WEB_MERCATOR_SRID)
+
+
 class TileEnvelope(Func):
     """ST_TileEnvelope(z, x, y): the tile's Web Mercator square, grown by `margin` of its side."""
 

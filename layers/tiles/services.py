@@ -13,6 +13,7 @@ from functools import partial
 from django.contrib.gis.db.models import Extent
 from django.contrib.gis.db.models.functions import Transform
 from django.core.cache import cache as django_cache
+from django.core.exceptions import EmptyResultSet
 from django.db import connections
 from django.db.models import F, QuerySet
 from django.http import QueryDict
@@ -21,7 +22,7 @@ from psycopg import sql
 
 from layers.common.constants import STORAGE_SRID, WEB_MERCATOR_SRID
 from layers.common.sql import template as app_template
-from layers.tiles.functions import AsMVTGeom, Simplify, TileEnvelope
+from layers.tiles.functions import AsMVTGeom, ClipToWorld, Simplify, TileEnvelope
 from layers.tiles.specs import LAYERS, MAX_ZOOM, TileLayer
 
 template = partial(app_template, "tiles")
@@ -76,10 +77,13 @@ def tile(layer: str | TileLayer, z: int, x: int, y: int, queryset: QuerySet | No
         return b""
     if spec.rows_at_zoom is not None:
         rows = spec.rows_at_zoom(rows, z)
-    if spec.clustered_at(z):
-        query, params = _clusters_query(spec, rows, z, x, y)
-    else:
-        query, params = _features_query(spec, rows, z, x, y)
+    try:
+        if spec.clustered_at(z):
+            query, params = _clusters_query(spec, rows, z, x, y)
+        else:
+            query, params = _features_query(spec, rows, z, x, y)
+    except EmptyResultSet:  # a filter no row can match
+        return b""
     with connections[rows.db].cursor() as cursor:
         cursor.execute(query, params)
         return bytes(cursor.fetchone()[0])
@@ -152,8 +156,12 @@ def _clusters_query(spec: TileLayer, rows: QuerySet, z: int, x: int, y: int):
 
 
 def _inside(spec: TileLayer, rows: QuerySet, envelope: TileEnvelope) -> QuerySet:
-    """The rows whose bounding box meets the envelope: `&&` on the storage column, GiST-indexed."""
-    search_box = Transform(envelope, STORAGE_SRID)
+    """The rows whose bounding box meets the envelope: `&&` on the storage column, GiST-indexed.
+
+    The envelope is first clipped to the Web Mercator square: a margin past the antimeridian
+    would wrap to the other side of the world once transformed to longitude/latitude.
+    """
+    search_box = Transform(ClipToWorld(envelope), STORAGE_SRID)
     return rows.filter(**{f"{spec.geometry_field}__bboverlaps": search_box})
 
 
@@ -198,7 +206,10 @@ def tilejson(layer: TileLayer, rows: QuerySet, tiles_url: str) -> dict:
 
 def bounds(layer: TileLayer, rows: QuerySet) -> tuple[float, float, float, float] | None:
     """The longitude/latitude box of these rows (None when there are none), cached a while."""
-    rows_sql, rows_params = rows.order_by().values("pk").query.sql_with_params()
+    try:
+        rows_sql, rows_params = rows.order_by().values("pk").query.sql_with_params()
+    except EmptyResultSet:  # a filter no row can match
+        return None
     # str() of a parameter is its value (EWKT for a geometry), so equal queries share a key.
     query_text = "\n".join([rows_sql, *map(str, rows_params)])
     key = "tiles-bounds:" + hashlib.sha256(query_text.encode()).hexdigest()

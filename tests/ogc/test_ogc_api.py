@@ -273,3 +273,13 @@ def test_geopandas_reads_an_items_url(live_county):
     frame = geopandas.read_file(f"{live_county}/collections/grids/items?limit=100")
     assert len(frame) == 2 and set(frame["code"]) == {"419821101201001", "419821102201001"}
     assert frame.crs.to_epsg() == 4326
+
+
+def test_a_township_token_sees_only_its_own_extent(client, county, django_user_model):
+    user = django_user_model.objects.create(username="township-map")
+    _token, key = api_token_create(user=user, name="east", scopes=["read"], area=county["east"])
+    client.credentials(HTTP_AUTHORIZATION=f"Bearer {key}")
+    west, _south, _east, _north = get(client, "/ogc/collections/cameras").json()["extent"][
+        "spatial"
+    ]["bbox"][0]
+    assert west > LON + 0.1  # the west township's camera stays out of the box

@@ -188,3 +188,8 @@ def test_polygons_are_clipped_to_the_tile_and_its_buffer(county):
     coordinates = county_area.geometry
     assert coordinates[0] == (1 << 3) | 1  # one MoveTo, then a LineTo of three points
     assert len(coordinates) == 1 + 2 + 1 + 6 + 1
+
+
+def test_a_tile_at_the_antimeridian_edge_still_finds_china(county):
+    # z1 tile 1/1/0 spans 0–180°E north of the equator; its margin must not wrap to the west.
+    assert features("areas", LON, LAT, 1, LAYERS["areas"].queryset())
