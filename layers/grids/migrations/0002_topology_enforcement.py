@@ -64,18 +64,26 @@ $$;
 -- for grids drawn on a map, a Gauss-Krueger zone for surveyed ones, where the straight edge
 -- between the same two vertices runs up to metres away. Each village is judged in the frame
 -- where its tiling is most exact, so that both kinds of data pass when they tile.
+-- A shape valid in one frame can pinch into an invalid one in another (a needle collapsing);
+-- the check must judge it, not fail on it.
+CREATE FUNCTION gisgov_valid_in(g geometry, srid integer) RETURNS geometry
+LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$
+    SELECT CASE WHEN ST_IsValid(t) THEN t ELSE ST_CollectionExtract(ST_MakeValid(t), 3) END
+    FROM (SELECT ST_Transform(g, srid) AS t) transformed
+$$;
+
 CREATE FUNCTION gisgov_grid_tiling(
     village_ids bigint[], old_village_ids bigint[], old_codes text[], old_geoms geometry[]
 ) RETURNS TABLE (kind text, village_id bigint, codes text[], area_m2 float8, geom geometry)
 LANGUAGE sql STABLE AS $$
 WITH villages AS (
-    SELECT a.id, frame.srid, ST_Transform(a.geom, frame.srid) AS geom
+    SELECT a.id, frame.srid, gisgov_valid_in(a.geom, frame.srid) AS geom
     FROM areas_adminarea a,
          LATERAL (VALUES (4326), (gisgov_gauss_kruger_srid(ST_X(ST_Centroid(a.geom))))) frame(srid)
     WHERE a.id = ANY(village_ids)
 ),
 current_grids AS (
-    SELECT g.id, g.code, v.id AS village_id, v.srid, ST_Transform(g.geom, v.srid) AS geom
+    SELECT g.id, g.code, v.id AS village_id, v.srid, gisgov_valid_in(g.geom, v.srid) AS geom
     FROM grids_grid g JOIN villages v ON v.id = g.village_id
     WHERE g.valid_to IS NULL
 ),
@@ -86,7 +94,7 @@ covers AS (
 ),
 old_shapes AS (
     SELECT v.id, v.srid, array_agg(DISTINCT o.code ORDER BY o.code) AS codes,
-           ST_Union(ST_Transform(o.geom, v.srid)) AS geom
+           ST_Union(gisgov_valid_in(o.geom, v.srid)) AS geom
     FROM unnest(old_village_ids, old_codes, old_geoms) o(village_id, code, geom)
     JOIN villages v ON v.id = o.village_id
     GROUP BY v.id, v.srid
@@ -196,6 +204,7 @@ DROP TRIGGER grids_record_insert ON grids_grid;
 DROP FUNCTION gisgov_grids_check_topology();
 DROP FUNCTION gisgov_grids_edit_problems();
 DROP FUNCTION gisgov_grid_tiling(bigint[], bigint[], text[], geometry[]);
+DROP FUNCTION gisgov_valid_in(geometry, integer);
 DROP FUNCTION gisgov_gauss_kruger_srid(float8);
 DROP FUNCTION gisgov_grids_record_edit();
 DROP TABLE grids_topology_pending;

@@ -3,13 +3,13 @@
 -- each township is judged in the frame (storage lon/lat or its Gauss-Krueger zone) where its
 -- tiling is most exact: a vertex on a boundary is on it only in the CRS it was computed in.
 WITH townships AS (
-    SELECT a.id, a.code, frame.srid, ST_Transform(a.geom, frame.srid) AS geom
+    SELECT a.id, a.code, frame.srid, gisgov_valid_in(a.geom, frame.srid) AS geom
     FROM areas_adminarea a,
          LATERAL (VALUES (4326), (gisgov_gauss_kruger_srid(ST_X(ST_Centroid(a.geom))))) frame(srid)
     WHERE a.id = ANY(%(township_ids)s)
 ),
 villages AS (
-    SELECT a.id, a.code, t.id AS township_id, t.srid, ST_Transform(a.geom, t.srid) AS geom
+    SELECT a.id, a.code, t.id AS township_id, t.srid, gisgov_valid_in(a.geom, t.srid) AS geom
     FROM areas_adminarea a JOIN townships t ON t.id = a.parent_id
 ),
 pieces AS (
