@@ -35,6 +35,16 @@ def can_read(request, layer: str) -> bool:
     return bool(request.user and request.user.is_authenticated)
 
 
+def read_refusal(request, layer: str) -> int | None:
+    """None when the request may read the layer; else 401 (no credential) or 403 (not this)."""
+    if can_read(request, layer):
+        return None
+    has_credential = _token(request) is not None or bool(
+        request.user and request.user.is_authenticated
+    )
+    return 403 if has_credential else 401
+
+
 def can_write(request, layer: str, model, method: str) -> bool:
     """A token needs its write scope and acts within its user's permissions, never beyond them."""
     token = _token(request)

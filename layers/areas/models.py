@@ -80,6 +80,20 @@ class AdminArea(models.Model):
         return self.code[: CODE_PREFIX_LENGTH[self.level]]
 
 
+DIVISION_CODE_LENGTHS = frozenset(CODE_PREFIX_LENGTH.values())
+
+
+def division_prefix(text: str) -> str:
+    """The code prefix of everything inside a unit named by its 12-digit code or by the
+    significant digits of one (2, 4, 6, 9 or 12); ValueError for anything else."""
+    if not (text.isascii() and text.isdigit() and len(text) in DIVISION_CODE_LENGTHS):
+        raise ValueError(
+            _("a division code is 12 digits, or its first 2, 4, 6 or 9 digits: not %(text)r")
+            % {"text": text}
+        )
+    return code_prefix(text.ljust(12, "0"))
+
+
 def code_prefix(code: str) -> str:
     """The significant digits of a division code: trailing zero groups mark wider levels."""
     for level in (AreaLevel.PROVINCE, AreaLevel.CITY, AreaLevel.COUNTY, AreaLevel.TOWNSHIP):

@@ -1,17 +1,13 @@
 """Filters shared by every layer's FilterSet (and so by the REST API, OGC API and console)."""
 
-import re
-
 import django_filters
 from django import forms
 from django.contrib.gis.geos import Polygon
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from layers.areas.models import code_prefix
+from layers.areas.models import division_prefix
 from layers.common.constants import STORAGE_SRID
-
-_CODE = re.compile(r"^[0-9]{2}(?:[0-9]{2}){0,2}(?:[0-9]{3}){0,2}$")
 
 
 def parse_bbox(text: str) -> Polygon:
@@ -57,13 +53,16 @@ class BBoxFilter(django_filters.Filter):
 
 
 class DivisionCodeField(forms.CharField):
+    """A division code at any level, cleaned to the prefix of everything inside it."""
+
     def clean(self, value):
         value = super().clean(value)
-        if value and not _CODE.match(value):
-            raise forms.ValidationError(
-                _("area takes a statistical division code: 12 digits, or its 2–9 digit prefix")
-            )
-        return value
+        if not value:
+            return value
+        try:
+            return division_prefix(value)
+        except ValueError as exc:
+            raise forms.ValidationError(str(exc)) from exc
 
 
 class AreaFilter(django_filters.Filter):
@@ -74,8 +73,7 @@ class AreaFilter(django_filters.Filter):
     def filter(self, qs, value):
         if not value:
             return qs
-        prefix = code_prefix(value.ljust(12, "0"))
-        return qs.filter(**{f"{self.field_name}__startswith": prefix})
+        return qs.filter(**{f"{self.field_name}__startswith": value})
 
 
 class TextSearchFilter(django_filters.CharFilter):

@@ -54,9 +54,10 @@ def _readable(request, collection_id: str) -> Collection:
     collection = COLLECTIONS.get(collection_id)
     if collection is None:
         raise p.OgcError(404, "NotFound", f"no collection {collection_id!r}")
-    if not policy.can_read(request, collection.id):
-        if request.user.is_authenticated or request.auth is not None:
-            raise p.OgcError(403, "Forbidden", f"this credential may not read {collection.id}")
+    refusal = policy.read_refusal(request, collection.id)
+    if refusal == 403:
+        raise p.OgcError(403, "Forbidden", f"this credential may not read {collection.id}")
+    if refusal == 401:
         raise p.OgcError(401, "NotAuthorized", f"{collection.id} needs a token or a login")
     return collection
 

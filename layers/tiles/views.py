@@ -45,10 +45,11 @@ def tile_endpoint(view):
             return JsonResponse(
                 {"detail": str(exc.detail)}, status=401, headers={"WWW-Authenticate": "Bearer"}
             )
-        if not policy.can_read(request, spec.name):
-            if request.auth is not None or request.user.is_authenticated:
-                detail = _("This credential may not read %(layer)s.") % {"layer": spec.name}
-                return JsonResponse({"detail": detail}, status=403)
+        refusal = policy.read_refusal(request, spec.name)
+        if refusal == 403:
+            detail = _("This credential may not read %(layer)s.") % {"layer": spec.name}
+            return JsonResponse({"detail": detail}, status=403)
+        if refusal == 401:
             detail = _("%(layer)s needs an API token or a login.") % {"layer": spec.name}
             return JsonResponse(
                 {"detail": detail}, status=401, headers={"WWW-Authenticate": "Bearer"}

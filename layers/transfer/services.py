@@ -1,6 +1,5 @@
 """Importing a file into a layer (all rows or none) and exporting a layer to a file."""
 
-import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
 from itertools import islice
@@ -10,7 +9,7 @@ import shapely
 from django.db import IntegrityError, connection, transaction
 from django.utils.translation import gettext as _
 
-from layers.areas.models import AdminArea, code_prefix
+from layers.areas.models import AdminArea, division_prefix
 from layers.common.constants import CGCS2000_SRID, STORAGE_SRID
 from layers.common.crs import CRSError, SourceCRS, parse_crs, remove_offset
 from layers.transfer import staging
@@ -85,9 +84,10 @@ def layer_export(*, layer: str, path: str | Path, format: str, area_code: str | 
         )
     selected = spec.existing()
     if area_code is not None:
-        if not re.fullmatch(r"\d{1,12}", area_code):
-            raise TransferRefused(_("%(code)s is not a division code") % {"code": area_code})
-        prefix = code_prefix(area_code)
+        try:
+            prefix = division_prefix(area_code)
+        except ValueError as exc:
+            raise TransferRefused(str(exc)) from exc
         if not AdminArea.objects.filter(code__startswith=prefix).exists():
             raise TransferRefused(
                 _("no administrative area has code %(code)s") % {"code": area_code}

@@ -100,6 +100,7 @@ def test_grid_category_time_and_text_filters(superuser_client, county):
         ("bbox=a,b,c,d", "bbox"),
         ("bbox=10,10,5,5", "bbox"),
         ("area=12x", "area"),
+        ("area=4198211", "area"),
         ("limit=0", "limit"),
         ("limit=lots", "limit"),
         ("ordering=title", "ordering"),

@@ -122,6 +122,14 @@ def test_area_option_keeps_only_features_inside_the_division(cameras, tmp_path):
     assert [f["properties"]["code"] for f in features] == ["C-002"]
 
 
+@pytest.mark.parametrize("area_code", ["1", "41982", "4198211"])
+def test_a_partial_division_code_is_refused_not_read_as_a_prefix(cameras, tmp_path, area_code):
+    output = tmp_path / "cameras.geojson"
+    with pytest.raises(TransferRefused, match="division code"):
+        layer_export(layer="cameras", path=output, format="geojson", area_code=area_code)
+    assert not output.exists()
+
+
 def test_grids_export_only_the_current_grids(division, tmp_path):
     Grid.objects.filter(code="G-001").update(valid_to="2024-06-01")
     Grid.objects.create(
