@@ -31,6 +31,7 @@ INSTALLED_APPS = [
     "layers.departments",
     "layers.buildings",
     "layers.cameras",
+    "layers.coverage",
     "layers.keysites",
     "layers.incidents",
     "layers.transfer",
