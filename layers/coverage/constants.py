@@ -18,8 +18,7 @@ MAX_CELL_SIDE_M = 2000.0
 DEFAULT_ROAD_SPACING_M = 100.0
 MIN_ROAD_SPACING_M = 10.0
 
-# More candidate sectors than this, or more than MAX_SYNC_K cameras, run on the job worker.
-MAX_SYNC_CANDIDATES = 400
-MAX_SYNC_K = 5
+# More candidate sectors (sites × directions) than this run on the job worker (about 3 ms each).
+MAX_SYNC_OPTIONS = 400
 MAX_K = 200
 MAX_CANDIDATES = 20_000

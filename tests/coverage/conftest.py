@@ -32,3 +32,39 @@ def wall_at(db):
         return Building.objects.create(footprint=g.rectangle(west, south, east, north), use="other")
 
     return make
+
+
+@pytest.fixture
+def village(db):
+    """A county, a township and a 200 m × 200 m village around the origin, tiled by one grid."""
+    from layers.areas.models import AreaLevel
+    from tests import factories as f
+
+    county = f.area("419821000000", AreaLevel.COUNTY, f.rectangle(113.9, 34.4, 114.1, 34.6))
+    township = f.area(
+        "419821101000", AreaLevel.TOWNSHIP, f.rectangle(113.95, 34.45, 114.05, 34.55), county
+    )
+    square = g.rectangle(-100, -100, 100, 100)
+    village = f.area("419821101201", AreaLevel.VILLAGE, square, township)
+    f.grid("419821101201001", village, square)
+    return village
+
+
+@pytest.fixture
+def incident_at(db):
+    from tests import factories as f
+
+    def make(x, y, **fields):
+        return f.incident(0, 0, location=g.point(x, y), **fields)
+
+    return make
+
+
+@pytest.fixture
+def key_site_at(db):
+    from layers.keysites.models import KeySite
+
+    def make(x, y, name, kind="entrance"):
+        return KeySite.objects.create(name=name, kind=kind, location=g.point(x, y))
+
+    return make

@@ -12,7 +12,8 @@ ORIGIN_LON, ORIGIN_LAT = 114.0, 34.5
 def origin_metres() -> tuple[float, float]:
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT ST_X(p), ST_Y(p) FROM ST_Transform(ST_SetSRID(ST_MakePoint(%s, %s), 4326), %s) p",
+            "SELECT ST_X(p), ST_Y(p)"
+            " FROM ST_Transform(ST_SetSRID(ST_MakePoint(%s, %s), 4326), %s) p",
             [ORIGIN_LON, ORIGIN_LAT, GK_SRID],
         )
         return cursor.fetchone()

@@ -4,8 +4,9 @@ import django.contrib.gis.db.models.fields
 import django.contrib.gis.db.models.functions
 import django.db.models.deletion
 import django.db.models.expressions
-import layers.common.functions
 from django.db import migrations, models
+
+import layers.common.functions
 
 
 class Migration(migrations.Migration):
