@@ -216,10 +216,24 @@ class BlindSpotsView(CoverageView):
 
 
 class CoverageMapView(CoverageView):
-    """GET: the coverage picture of an area, a folium map (HTML) that works offline."""
+    """GET: the coverage picture of an area, a folium map (HTML) that works offline; with
+    `job=<id>`, the sites a finished suggestion job chose are drawn on it too."""
+
+    def suggested(self) -> list[dict]:
+        job_id = self.params().get("job")
+        if not job_id:
+            return []
+        job = JobRun.objects.filter(
+            pk=int(job_id) if str(job_id).isdigit() else 0, kind=SUGGESTIONS_JOB_KIND
+        ).first()
+        if job is None or not job.result:
+            raise ValidationError({"job": [_("No finished site-suggestion job %s.") % job_id]})
+        return job.result["features"]
 
     def get(self, request):
-        given = self.parsed(area=self.area, window=self.window, cell=self.cell_side)
+        given = self.parsed(
+            area=self.area, window=self.window, cell=self.cell_side, suggested=self.suggested
+        )
         area, window = given["area"], given["window"]
         rows = analysis.area_coverage(area, "village", window)
         west, south, east, north = area.geom.extent
@@ -235,6 +249,7 @@ class CoverageMapView(CoverageView):
             sectors=sector_collection(self.cameras(area)),
             blind_key_sites=analysis.blind_key_sites(area),
             blind_cells=analysis.blind_cells(area, window, given["cell"]),
+            suggested=given["suggested"],
         )
         return HttpResponse(html, content_type="text/html; charset=utf-8")
 

@@ -200,3 +200,7 @@ def test_a_large_run_goes_through_the_job_queue_with_progress(
     (feature,) = body["result"]["features"]
     assert feature["properties"]["gained_weight"] == 3.0
     assert reader.get("/api/v1/coverage/suggestions/999999/").status_code == 404
+    # The chosen site on the map.
+    html = reader.get(f"/api/v1/coverage/map/?area=419821101201&job={job}").content.decode()
+    assert "Suggested camera 1" in html
+    assert reader.get("/api/v1/coverage/map/?area=419821101201&job=999").status_code == 400
