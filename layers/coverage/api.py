@@ -80,13 +80,16 @@ class CoverageView(APIView):
             raise ValidationError(
                 {"area": [_("No administrative area has code %(code)s.") % {"code": code}]}
             ) from None
-        if not policy.visible(self.request, "areas", AdminArea.objects.filter(pk=area.pk)):
+        if not policy.visible(self.request, "areas", AdminArea.objects.filter(pk=area.pk)).exists():
             raise PermissionDenied(_("This credential may not see area %(code)s.") % {"code": code})
         return area
 
     def window(self) -> analysis.Window:
-        until = self._datetime("to") or timezone.now()
-        since = self._datetime("from") or until - DEFAULT_WINDOW
+        given = self.parsed(
+            since=lambda: self._datetime("from"), until=lambda: self._datetime("to")
+        )
+        until = given["until"] or timezone.now()
+        since = given["since"] or until - DEFAULT_WINDOW
         if since >= until:
             raise ValidationError({"from": [_("from must be earlier than to.")]})
         return analysis.Window(since, until)
@@ -94,6 +97,8 @@ class CoverageView(APIView):
     def number(self, name: str, default: float, low: float, high: float) -> float:
         raw = self.params().get(name, default)
         try:
+            if isinstance(raw, bool):
+                raise TypeError(name)
             value = float(raw)
         except (TypeError, ValueError):
             value = math.nan
@@ -403,7 +408,7 @@ class SuggestionJobView(CoverageView):
             raise NotFound(_("No site-suggestion job %(id)s.") % {"id": job_id}) from None
         if not policy.visible(
             request, "areas", AdminArea.objects.filter(code=job.parameters.get("area_code"))
-        ):
+        ).exists():
             raise PermissionDenied(_("This credential may not see that job's area."))
         return Response(job_body(request, job))
 

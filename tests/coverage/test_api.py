@@ -102,6 +102,7 @@ def test_blind_spots(scene, reader):
         ("/api/v1/coverage/areas/?area=12345", {"area"}),
         ("/api/v1/coverage/areas/", {"area"}),
         ("/api/v1/coverage/areas/?area=419821101201&from=yesterday", {"from"}),
+        ("/api/v1/coverage/areas/?area=419821101201&from=x&to=y", {"from", "to"}),
         ("/api/v1/coverage/areas/?area=419821101201&from=2026-02-01&to=2026-01-01", {"from"}),
         ("/api/v1/coverage/blind-spots/?area=419821101201&cell=nan&kind=castle", {"cell", "kind"}),
         ("/api/v1/coverage/blind-spots/?area=999999999999&cell=1", {"area", "cell"}),
@@ -123,6 +124,7 @@ LINE = {"type": "LineString", "coordinates": [[114, 34.5], [114.1, 34.5]]}
     [
         ({**VILLAGE, "k": 0}, {"k"}),
         ({**VILLAGE, "k": "3"}, {"k"}),
+        ({**VILLAGE, "range_m": True}, {"range_m"}),
         ({**VILLAGE, "azimuths": [0, 360]}, {"azimuths"}),
         ({**VILLAGE, "range_m": -5, "field_of_view": 0}, {"range_m", "field_of_view"}),
         ({**VILLAGE, "candidates": LINE}, {"candidates"}),
