@@ -7,9 +7,11 @@ from layers.common.api import LayerViewSet
 from layers.incidents import services
 from layers.incidents.filtersets import IncidentFilterSet
 from layers.incidents.models import Incident
+from layers.incidents.routing import incident_duplicate_candidates, incident_route
 from layers.incidents.serializers import (
     IncidentAttachmentSerializer,
     IncidentAttachmentUploadSerializer,
+    IncidentCandidateSerializer,
     IncidentDispatchSerializer,
     IncidentEvaluateSerializer,
     IncidentEventSerializer,
@@ -17,6 +19,7 @@ from layers.incidents.serializers import (
     IncidentNoteSerializer,
     IncidentRejectSerializer,
     IncidentResolveSerializer,
+    IncidentRouteSerializer,
     IncidentSerializer,
 )
 
@@ -94,6 +97,27 @@ class IncidentViewSet(LayerViewSet):
     @action(detail=True, methods=["post"], serializer_class=IncidentLevelSerializer)
     def deescalate(self, request, pk=None):
         return self._step(services.incident_deescalate)
+
+    @action(detail=True, methods=["get"], serializer_class=IncidentRouteSerializer)
+    def route(self, request, pk=None):
+        """The department a dispatch without one would go to, and why."""
+        return Response(IncidentRouteSerializer(incident_route(self.get_object())).data)
+
+    @action(detail=True, methods=["get"], serializer_class=IncidentCandidateSerializer)
+    def duplicates(self, request, pk=None):
+        """Reports that may be the same thing: merge one by rejecting it as a duplicate."""
+        incident = self.get_object()
+        candidates = [
+            {"incident": candidate, "distance_m": distance}
+            for candidate, distance in incident_duplicate_candidates(incident)
+        ]
+        visible = set(
+            self.get_queryset()
+            .filter(pk__in=[c["incident"].pk for c in candidates])
+            .values_list("pk", flat=True)
+        )
+        candidates = [c for c in candidates if c["incident"].pk in visible]
+        return Response(IncidentCandidateSerializer(candidates, many=True).data)
 
     @action(detail=True, methods=["get"], serializer_class=IncidentEventSerializer)
     def events(self, request, pk=None):
