@@ -311,6 +311,32 @@ def incident_evaluate(
         raise PermissionDenied(_("Only a supervisor writes a review."))
     if rating is None and not review:
         raise ValidationError(_("Give a rating, a review or both."))
+    return evaluation_record(
+        incident,
+        actor=actor,
+        expected_version=expected_version,
+        satisfied=satisfied,
+        rating=rating,
+        review=review,
+        note=review,
+        position=position,
+    )
+
+
+def evaluation_record(
+    incident: Incident,
+    *,
+    actor,
+    expected_version: int,
+    satisfied: bool,
+    rating: int | None,
+    review: str = "",
+    note: str = "",
+    position=None,
+    data: dict | None = None,
+) -> Incident:
+    """The evaluation step once the evaluator is known to be allowed (a person, or a citizen
+    through a tracking code): satisfied closes the loop, unsatisfied reopens with a new deadline."""
     if rating is not None and not 1 <= rating <= 5:
         raise ValidationError({"rating": _("A rating is from 1 to 5.")})
     now = timezone.now()
@@ -330,10 +356,10 @@ def incident_evaluate(
         action=Action.EVALUATE,
         to_state=to_state,
         changes=changes,
-        note=review,
+        note=note,
         position=position,
         at=now,
-        data={"satisfied": satisfied, "rating": rating},
+        data={"satisfied": satisfied, "rating": rating, **(data or {})},
     )
 
 
@@ -402,7 +428,7 @@ def incident_attachment_add(*, incident: Incident, actor, upload, kind: str) -> 
             raise TransitionNotAllowed(
                 _("Nothing is attached to a rejected or closed incident."), incident.status
             )
-    return _attachment_create(incident=incident, upload=upload, kind=kind, actor=actor)
+    return attachment_store(incident=incident, upload=upload, kind=kind, actor=actor)
 
 
 def attachment_check(upload, *, kind: str, max_bytes: int = ATTACHMENT_MAX_BYTES) -> str:
@@ -422,8 +448,11 @@ def attachment_check(upload, *, kind: str, max_bytes: int = ATTACHMENT_MAX_BYTES
     return content_type
 
 
-def _attachment_create(*, incident: Incident, upload, kind: str, actor, content_type=None):
-    """Stores a checked upload with what its EXIF says and, for an image, a thumbnail."""
+def attachment_store(*, incident: Incident, upload, kind: str, actor, content_type=None):
+    """Stores a checked upload with what its EXIF says and, for an image, a thumbnail.
+
+    For the services, which have checked who attaches what; not a service of its own.
+    """
     content_type = content_type or attachment_check(upload, kind=kind)
     is_image = content_type.startswith("image/")
     position = photo_position(upload) if is_image else None
