@@ -191,3 +191,6 @@ STORAGES = {
     },
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+
+# When the job worker escalates overdue incidents (cron syntax, server time zone).
+GISGOV_ESCALATION_CRON = env_str("GISGOV_ESCALATION_CRON", "*/10 * * * *")
