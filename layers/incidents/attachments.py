@@ -2,6 +2,7 @@
 
 import io
 from datetime import datetime
+from pathlib import PurePath
 
 from django.contrib.gis.geos import Point
 from django.core.files.base import ContentFile
@@ -100,4 +101,5 @@ def thumbnail_of(upload) -> ContentFile | None:
         return None
     finally:
         upload.seek(0)
-    return ContentFile(buffer.getvalue(), name="thumbnail.jpg")
+    stem = PurePath(upload.name or "photo").stem
+    return ContentFile(buffer.getvalue(), name=f"{stem}-thumbnail.jpg")

@@ -37,6 +37,7 @@ class IncidentSerializer(FeatureSerializer):
             "feedback",
             "rating",
             "review",
+            "tracking_code",
         ]
         # The workflow fields move only through the workflow actions (layers.incidents.services).
         read_only_fields = [
@@ -53,6 +54,7 @@ class IncidentSerializer(FeatureSerializer):
             "feedback",
             "rating",
             "review",
+            "tracking_code",
         ]
 
     def validate(self, attrs):
