@@ -1,3 +1,4 @@
+from django.utils.translation import gettext as _
 from rest_framework import status
 from rest_framework.decorators import action
 from rest_framework.parsers import MultiPartParser
@@ -5,6 +6,7 @@ from rest_framework.response import Response
 
 from layers.common.api import LayerViewSet
 from layers.incidents import services
+from layers.incidents.choices import RejectionReason
 from layers.incidents.filtersets import IncidentFilterSet
 from layers.incidents.models import Incident
 from layers.incidents.routing import incident_duplicate_candidates, incident_route
@@ -61,6 +63,17 @@ class IncidentViewSet(LayerViewSet):
 
     @action(detail=True, methods=["post"], serializer_class=IncidentRejectSerializer)
     def reject(self, request, pk=None):
+        """Rejects as invalid, or as a duplicate of `duplicate_of` (a merge); a duplicate
+        rejection without one is a 400 that lists the candidates to choose from."""
+        data = request.data if isinstance(request.data, dict) else {}
+        if data.get("reason") == RejectionReason.DUPLICATE and not data.get("duplicate_of"):
+            return Response(
+                {
+                    "duplicate_of": [_("Name the incident this one duplicates.")],
+                    "candidates": self._candidates(self.get_object()),
+                },
+                status=status.HTTP_400_BAD_REQUEST,
+            )
         return self._step(services.incident_reject)
 
     # Not named `dispatch`: that is the method every Django view answers requests with.
@@ -106,18 +119,7 @@ class IncidentViewSet(LayerViewSet):
     @action(detail=True, methods=["get"], serializer_class=IncidentCandidateSerializer)
     def duplicates(self, request, pk=None):
         """Reports that may be the same thing: merge one by rejecting it as a duplicate."""
-        incident = self.get_object()
-        candidates = [
-            {"incident": candidate, "distance_m": distance}
-            for candidate, distance in incident_duplicate_candidates(incident)
-        ]
-        visible = set(
-            self.get_queryset()
-            .filter(pk__in=[c["incident"].pk for c in candidates])
-            .values_list("pk", flat=True)
-        )
-        candidates = [c for c in candidates if c["incident"].pk in visible]
-        return Response(IncidentCandidateSerializer(candidates, many=True).data)
+        return Response(self._candidates(self.get_object()))
 
     @action(detail=True, methods=["get"], serializer_class=IncidentEventSerializer)
     def events(self, request, pk=None):
@@ -152,6 +154,23 @@ class IncidentViewSet(LayerViewSet):
             IncidentAttachmentSerializer(attachment, context=self.get_serializer_context()).data,
             status=status.HTTP_201_CREATED,
         )
+
+    def _candidates(self, incident) -> list[dict]:
+        """The duplicate candidates this request may see."""
+        candidates = incident_duplicate_candidates(incident)
+        visible = set(
+            self.get_queryset()
+            .filter(pk__in=[candidate.pk for candidate, _distance in candidates])
+            .values_list("pk", flat=True)
+        )
+        return IncidentCandidateSerializer(
+            [
+                {"incident": candidate, "distance_m": distance}
+                for candidate, distance in candidates
+                if candidate.pk in visible
+            ],
+            many=True,
+        ).data
 
     def _step(self, service):
         """Parses the step's input, runs the service, answers with the incident as it is now."""

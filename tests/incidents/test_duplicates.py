@@ -155,3 +155,21 @@ def test_merging_needs_a_supervisor(places, now, stranger):
         services.incident_merge(
             incident=duplicate, primary=primary, actor=stranger, expected_version=0
         )
+
+
+def test_rejecting_as_a_duplicate_through_the_api_offers_then_merges(
+    places, now, supervisor, client_for
+):
+    primary = near(40, -2, now, title="primary")
+    duplicate = near(0, 0, now)
+    client = client_for(supervisor)
+    url = f"/api/v1/incidents/{duplicate.pk}/reject/"
+    offered = client.post(url, {"version": 0, "reason": "duplicate"}, format="json")
+    assert offered.status_code == 400 and "duplicate_of" in offered.json()
+    assert [c["id"] for c in offered.json()["candidates"]] == [primary.pk]
+    merged = client.post(
+        url, {"version": 0, "reason": "duplicate", "duplicate_of": primary.pk}, format="json"
+    )
+    assert merged.status_code == 200, merged.content
+    assert merged.json()["properties"]["duplicate_of"] == primary.pk
+    assert primary.events.get().action == Action.MERGE
