@@ -25,6 +25,8 @@ api.register("departments", DepartmentViewSet, basename="department")
 api.register("incidents", IncidentViewSet, basename="incident")
 
 urlpatterns = [
+    path("", include("layers.incidents.urls")),
+    path("open311/v2/", include("layers.open311.urls")),
     path("api/v1/", include(api.urls)),
     path("tiles/", include("layers.tiles.urls")),
     path("ogc/", include("layers.ogc.urls")),
