@@ -1,0 +1,207 @@
+"""HTTP for the supervision analytics: summary, ranking and overdue list, as JSON or CSV."""
+
+from datetime import date
+
+from django.utils.translation import gettext as _
+from rest_framework.exceptions import ValidationError
+from rest_framework.renderers import JSONRenderer
+from rest_framework.response import Response
+from rest_framework.utils.urls import remove_query_param, replace_query_param
+from rest_framework.views import APIView
+
+from layers.access import policy
+from layers.areas.models import AdminArea, division_prefix
+from layers.grids.models import Grid
+from layers.incidents.choices import Category, Status
+from layers.incidents.models import Incident
+from layers.supervision.analytics import (
+    GROUPINGS,
+    PERIODS,
+    RANKING_DESCENDING,
+    UNIT_LEVELS,
+    IncidentFilters,
+    Scope,
+    overdue_incidents,
+    supervision_ranking,
+    supervision_summary,
+)
+from layers.supervision.renderers import CSVRenderer
+
+DEFAULT_LIMIT = 100
+MAX_LIMIT = 1000
+MAX_OFFSET = 10**9
+RANKING_LEVELS = ("county", "township", "village", "grid")
+
+
+class SupervisionView(APIView):
+    """Reads of the incidents layer: the access policy decides who may, and what they see."""
+
+    layer = "incidents"
+    renderer_classes = [JSONRenderer, CSVRenderer]
+    csv_name = "supervision"
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        # A refusal is read by a person or a script, not by Excel: it stays JSON.
+        if response.status_code >= 400 and getattr(request, "accepted_renderer", None):
+            if request.accepted_renderer.format == "csv":
+                request.accepted_renderer = JSONRenderer()
+                request.accepted_media_type = JSONRenderer.media_type
+        response = super().finalize_response(request, response, *args, **kwargs)
+        if response.status_code < 400 and request.accepted_renderer.format == "csv":
+            response["Content-Disposition"] = f'attachment; filename="{self.csv_file_name()}"'
+        return response
+
+    def csv_file_name(self) -> str:
+        return f"{self.csv_name}.csv"
+
+    def is_csv(self) -> bool:
+        return self.request.accepted_renderer.format == "csv"
+
+    def scope(self) -> Scope:
+        return Scope(
+            incidents=policy.visible(self.request, "incidents", Incident.objects.all()),
+            areas=policy.visible(self.request, "areas", AdminArea.objects.all()),
+            grids=policy.visible(self.request, "grids", Grid.objects.all()),
+        )
+
+    def filters(self) -> IncidentFilters:
+        params = self.request.query_params
+        first_day = _day(params, "from")
+        last_day = _day(params, "to")
+        if first_day and last_day and last_day < first_day:
+            raise ValidationError({"to": [_("The last day comes before the first day.")]})
+        area = params.get("area") or None
+        if area is not None:
+            try:
+                division_prefix(area)
+            except ValueError as exc:
+                raise ValidationError({"area": [str(exc)]}) from exc
+        return IncidentFilters(
+            first_day=first_day,
+            last_day=last_day,
+            categories=_choices(params, "category", Category),
+            statuses=_choices(params, "status", Status),
+            area=area,
+        )
+
+
+class SummaryView(SupervisionView):
+    """Counts, on-time completion, handling time, overdue and satisfaction by one grouping."""
+
+    def get(self, request):
+        group_by = _one_of(request.query_params, "group_by", GROUPINGS, default=None)
+        level = _one_of(request.query_params, "level", tuple(UNIT_LEVELS), default="township")
+        period = _one_of(request.query_params, "period", PERIODS, default="month")
+        rows = supervision_summary(
+            group_by=group_by,
+            level=level,
+            period=period,
+            filters=self.filters(),
+            scope=self.scope(),
+        )
+        for row in rows:
+            if row["key"] is None:
+                row["label"] = _("Outside every unit")
+        self.csv_name = f"supervision-{group_by}"
+        return Response({"group_by": group_by, "results": rows})
+
+
+class RankingView(SupervisionView):
+    """Counties, townships or grids ranked on one metric."""
+
+    def get(self, request):
+        level = _one_of(request.query_params, "level", RANKING_LEVELS, default=None)
+        metric = _one_of(request.query_params, "metric", tuple(RANKING_DESCENDING), default=None)
+        rows = supervision_ranking(
+            level=level, metric=metric, filters=self.filters(), scope=self.scope()
+        )
+        self.csv_name = f"supervision-ranking-{level}-{metric}"
+        return Response({"level": level, "metric": metric, "results": rows})
+
+
+class OverdueView(SupervisionView):
+    """Open incidents past their deadline, longest overdue first, a page at a time (CSV: all)."""
+
+    csv_name = "supervision-overdue"
+
+    def get(self, request):
+        filters = self.filters()
+        if self.is_csv():
+            count, rows = overdue_incidents(filters=filters, scope=self.scope())
+            return Response({"count": count, "results": rows})
+        limit = _count(request.query_params, "limit", DEFAULT_LIMIT, minimum=1, maximum=MAX_LIMIT)
+        offset = _count(request.query_params, "offset", 0, minimum=0, maximum=MAX_OFFSET)
+        count, rows = overdue_incidents(
+            filters=filters, scope=self.scope(), limit=limit, offset=offset
+        )
+        url = request.build_absolute_uri()
+        following = replace_query_param(url, "offset", offset + limit)
+        previous = None
+        if offset > 0:
+            previous = replace_query_param(url, "offset", max(offset - limit, 0))
+            if offset - limit <= 0:
+                previous = remove_query_param(previous, "offset")
+        return Response(
+            {
+                "count": count,
+                "next": following if offset + limit < count else None,
+                "previous": previous,
+                "results": rows,
+            }
+        )
+
+
+def _day(params, name: str) -> date | None:
+    text = params.get(name)
+    if not text:
+        return None
+    try:
+        if len(text) == 10:  # fromisoformat would also take 20261101 or week dates
+            return date.fromisoformat(text)
+    except ValueError:
+        pass
+    raise ValidationError({name: [_("Not a date (YYYY-MM-DD): %(text)r") % {"text": text}]})
+
+
+def _choices(params, name: str, choices) -> tuple[str, ...]:
+    """Values of a choice parameter, repeated or separated by commas."""
+    values = [value for raw in params.getlist(name) for value in raw.split(",") if value]
+    unknown = [value for value in values if value not in choices.values]
+    if unknown:
+        raise ValidationError(
+            {
+                name: [
+                    _("Unknown value %(value)r; one of: %(choices)s")
+                    % {"value": unknown[0], "choices": ", ".join(choices.values)}
+                ]
+            }
+        )
+    return tuple(dict.fromkeys(values))
+
+
+def _one_of(params, name: str, allowed: tuple[str, ...], default: str | None) -> str:
+    value = params.get(name) or default
+    if value is None:
+        raise ValidationError({name: [_("Required; one of: %s") % ", ".join(allowed)]})
+    if value not in allowed:
+        raise ValidationError(
+            {
+                name: [
+                    _("Unknown value %(value)r; one of: %(choices)s")
+                    % {"value": value, "choices": ", ".join(allowed)}
+                ]
+            }
+        )
+    return value
+
+
+def _count(params, name: str, default: int, *, minimum: int, maximum: int) -> int:
+    text = params.get(name)
+    if not text:
+        return default
+    if not (text.isascii() and text.isdigit()) or int(text) < minimum:
+        raise ValidationError({name: [_("A whole number of at least %d.") % minimum]})
+    value = int(text)
+    if value > maximum:
+        raise ValidationError({name: [_("At most %d.") % maximum]})
+    return value
