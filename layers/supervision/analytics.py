@@ -291,6 +291,4 @@ def _inside(column: str, visible: QuerySet | None) -> sql.Composable:
         return sql.SQL("AND false")
     literal = connection.ops.compose_sql(subquery, params)
     # The statement runs with named parameters, so a literal % (LIKE patterns) is doubled.
-    return sql.SQL("AND {} IN ({})").format(
-        sql.SQL(column), sql.SQL(literal.replace("%", "%%"))
-    )
+    return sql.SQL("AND {} IN ({})").format(sql.SQL(column), sql.SQL(literal.replace("%", "%%")))

@@ -42,10 +42,10 @@ class SupervisionView(APIView):
 
     def finalize_response(self, request, response, *args, **kwargs):
         # A refusal is read by a person or a script, not by Excel: it stays JSON.
-        if response.status_code >= 400 and getattr(request, "accepted_renderer", None):
-            if request.accepted_renderer.format == "csv":
-                request.accepted_renderer = JSONRenderer()
-                request.accepted_media_type = JSONRenderer.media_type
+        renderer = getattr(request, "accepted_renderer", None)
+        if response.status_code >= 400 and renderer and renderer.format == "csv":
+            request.accepted_renderer = JSONRenderer()
+            request.accepted_media_type = JSONRenderer.media_type
         response = super().finalize_response(request, response, *args, **kwargs)
         if response.status_code < 400 and request.accepted_renderer.format == "csv":
             response["Content-Disposition"] = f'attachment; filename="{self.csv_file_name()}"'
@@ -126,11 +126,11 @@ class OverdueView(SupervisionView):
 
     def get(self, request):
         filters = self.filters()
-        if self.is_csv():
-            count, rows = overdue_incidents(filters=filters, scope=self.scope())
-            return Response({"count": count, "results": rows})
         limit = _count(request.query_params, "limit", DEFAULT_LIMIT, minimum=1, maximum=MAX_LIMIT)
         offset = _count(request.query_params, "offset", 0, minimum=0, maximum=MAX_OFFSET)
+        if self.is_csv():  # an export is the whole list
+            count, rows = overdue_incidents(filters=filters, scope=self.scope())
+            return Response({"count": count, "results": rows})
         count, rows = overdue_incidents(
             filters=filters, scope=self.scope(), limit=limit, offset=offset
         )

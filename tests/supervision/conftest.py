@@ -108,9 +108,7 @@ def incidents(places):
             resolved_after=3 * hour,
             rating=2,
         ),
-        handled(
-            LON, LAT, reported_at=local(11, 4), deadline=local(11, 10), status="in_progress"
-        ),
+        handled(LON, LAT, reported_at=local(11, 4), deadline=local(11, 10), status="in_progress"),
         handled(LON, LAT, reported_at=local(11, 5), deadline=local(11, 25), status="dispatched"),
         handled(LON, LAT, reported_at=local(11, 6), status="rejected"),
     ]

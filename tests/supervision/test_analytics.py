@@ -95,13 +95,11 @@ def test_incidents_outside_every_village_form_their_own_row(incidents):
 
 def test_now_decides_what_is_due_and_overdue(incidents):
     """Before incident 4's deadline it is neither due nor overdue; after incident 5's, both."""
-    before = by_key(
-        supervision_summary(group_by="area", level="township", now=local(11, 9))
-    )["419821101000"]
+    before = by_key(supervision_summary(group_by="area", level="township", now=local(11, 9)))
+    before = before["419821101000"]
     assert (before["due"], before["overdue"], before["completion_rate"]) == (3, 0, 0.6667)
-    after = by_key(
-        supervision_summary(group_by="area", level="township", now=local(11, 26))
-    )["419821101000"]
+    after = by_key(supervision_summary(group_by="area", level="township", now=local(11, 26)))
+    after = after["419821101000"]
     assert (after["due"], after["overdue"], after["completion_rate"]) == (5, 2, 0.4)
 
 
@@ -134,9 +132,8 @@ def test_filters(incidents):
     rows = supervision_summary(group_by="category", filters=only, now=NOW)
     assert [(row["key"], row["total"]) for row in rows] == [("livelihood", 7)]
     west = IncidentFilters(area="419821101000")
-    assert supervision_summary(group_by="area", level="county", filters=west, now=NOW)[0][
-        "total"
-    ] == 6
+    (county,) = supervision_summary(group_by="area", level="county", filters=west, now=NOW)
+    assert county["total"] == 6
 
 
 def test_months_weeks_and_days_in_local_time(incidents):
