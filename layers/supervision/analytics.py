@@ -63,11 +63,12 @@ UNIT_LEVELS = {
     "grid": None,
 }
 # The facts column (or expression on it) naming the unit an incident belongs to at each level.
+# Grouped in byte order (COLLATE "C"): sorting on a linguistic collation costs more than the sums.
 UNIT_KEYS = {
-    "county": sql.SQL("rpad(left(village_code, 6), 12, '0')"),
-    "township": sql.SQL("rpad(left(village_code, 9), 12, '0')"),
-    "village": sql.SQL("village_code"),
-    "grid": sql.SQL("grid_code"),
+    "county": sql.SQL("rpad(left(village_code, 6), 12, '0') COLLATE \"C\""),
+    "township": sql.SQL("rpad(left(village_code, 9), 12, '0') COLLATE \"C\""),
+    "village": sql.SQL('village_code COLLATE "C"'),
+    "grid": sql.SQL('grid_code COLLATE "C"'),
 }
 
 
@@ -206,7 +207,7 @@ def _by_choice(query: _Query, name: str) -> list[dict]:
     keys = list(chosen) or list(choices.values)
     statement = template("by_choice").format(
         facts=query.facts(),
-        key=sql.Identifier(name),
+        key=sql.SQL('{} COLLATE "C"').format(sql.Identifier(name)),
         metrics=template("metrics"),
         metric_columns=template("metric_columns"),
     )

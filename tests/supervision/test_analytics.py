@@ -246,3 +246,11 @@ def test_overdue_list(incidents):
     ]
     assert overdue_incidents(now=local(11, 26), limit=1, offset=5) == (2, [])
     assert overdue_incidents(now=NOW, filters=IncidentFilters(area="419821102")) == (0, [])
+
+
+def test_two_resolve_events_at_the_same_moment_count_once(places):
+    twice = handled(LON, LAT, reported_at=local(11, 1), deadline=local(11, 3), status="resolved")
+    resolve(twice, local(11, 1, 12))
+    resolve(twice, local(11, 1, 12))
+    (row,) = supervision_summary(group_by="area", level="county", now=NOW)
+    assert (row["total"], row["due"], row["mean_handling_hours"]) == (1, 1, 4.0)

@@ -6,5 +6,5 @@ count(*) FILTER (WHERE is_due AND is_on_time) AS resolved_on_time,
 count(*) FILTER (WHERE is_overdue) AS overdue,
 avg(handling_hours) AS mean_handling_hours,
 percentile_cont(0.9) WITHIN GROUP (ORDER BY handling_hours) AS p90_handling_hours,
-avg(rating) AS satisfaction,
-avg((rating >= 4)::int) AS satisfied_share
+avg(rating::float8) AS satisfaction,
+avg((rating >= 4)::int::float8) AS satisfied_share
