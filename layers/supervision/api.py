@@ -3,6 +3,8 @@
 from datetime import date
 
 from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework.exceptions import ValidationError
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
@@ -31,6 +33,20 @@ DEFAULT_LIMIT = 100
 MAX_LIMIT = 1000
 MAX_OFFSET = 10**9
 RANKING_LEVELS = ("county", "township", "village", "grid")
+
+
+def _parameter(name: str, description: str, enum=None, **kwargs) -> OpenApiParameter:
+    return OpenApiParameter(name, str, description=description, enum=enum, **kwargs)
+
+
+FILTER_PARAMETERS = [
+    _parameter("from", "First day reported (YYYY-MM-DD, local time), included"),
+    _parameter("to", "Last day reported (YYYY-MM-DD, local time), included"),
+    _parameter("category", "Categories, comma-separated or repeated", enum=Category.values),
+    _parameter("status", "Statuses, comma-separated or repeated", enum=Status.values),
+    _parameter("area", "Division code at any level (12 digits, or its first 2, 4, 6 or 9)"),
+    _parameter("format", "csv for a CSV download", enum=["json", "csv"]),
+]
 
 
 class SupervisionView(APIView):
@@ -88,6 +104,15 @@ class SupervisionView(APIView):
 class SummaryView(SupervisionView):
     """Counts, on-time completion, handling time, overdue and satisfaction by one grouping."""
 
+    @extend_schema(
+        parameters=[
+            _parameter("group_by", "What a row is", enum=GROUPINGS, required=True),
+            _parameter("level", "Unit of group_by=area", enum=tuple(UNIT_LEVELS)),
+            _parameter("period", "Bucket of group_by=period", enum=PERIODS),
+            *FILTER_PARAMETERS,
+        ],
+        responses=OpenApiTypes.OBJECT,
+    )
     def get(self, request):
         group_by = _one_of(request.query_params, "group_by", GROUPINGS, default=None)
         level = _one_of(request.query_params, "level", tuple(UNIT_LEVELS), default="township")
@@ -109,6 +134,14 @@ class SummaryView(SupervisionView):
 class RankingView(SupervisionView):
     """Counties, townships or grids ranked on one metric."""
 
+    @extend_schema(
+        parameters=[
+            _parameter("level", "Units ranked", enum=RANKING_LEVELS, required=True),
+            _parameter("metric", "Ranked on", enum=tuple(RANKING_DESCENDING), required=True),
+            *FILTER_PARAMETERS,
+        ],
+        responses=OpenApiTypes.OBJECT,
+    )
     def get(self, request):
         level = _one_of(request.query_params, "level", RANKING_LEVELS, default=None)
         metric = _one_of(request.query_params, "metric", tuple(RANKING_DESCENDING), default=None)
@@ -124,6 +157,14 @@ class OverdueView(SupervisionView):
 
     csv_name = "supervision-overdue"
 
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("limit", int, description=f"Page size, at most {MAX_LIMIT}"),
+            OpenApiParameter("offset", int, description="Rows skipped"),
+            *FILTER_PARAMETERS,
+        ],
+        responses=OpenApiTypes.OBJECT,
+    )
     def get(self, request):
         filters = self.filters()
         limit = _count(request.query_params, "limit", DEFAULT_LIMIT, minimum=1, maximum=MAX_LIMIT)
