@@ -2,6 +2,7 @@
 
 from datetime import date
 
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -33,6 +34,8 @@ DEFAULT_LIMIT = 100
 MAX_LIMIT = 1000
 MAX_OFFSET = 10**9
 RANKING_LEVELS = ("county", "township", "village", "grid")
+MAX_PERIOD_BUCKETS = 3660
+PERIOD_DAYS = {"day": 1, "week": 7, "month": 28}
 
 
 def _parameter(name: str, description: str, enum=None, **kwargs) -> OpenApiParameter:
@@ -117,12 +120,11 @@ class SummaryView(SupervisionView):
         group_by = _one_of(request.query_params, "group_by", GROUPINGS, default=None)
         level = _one_of(request.query_params, "level", tuple(UNIT_LEVELS), default="township")
         period = _one_of(request.query_params, "period", PERIODS, default="month")
+        filters = self.filters()
+        if group_by == "period":
+            _check_bucket_count(filters, period)
         rows = supervision_summary(
-            group_by=group_by,
-            level=level,
-            period=period,
-            filters=self.filters(),
-            scope=self.scope(),
+            group_by=group_by, level=level, period=period, filters=filters, scope=self.scope()
         )
         for row in rows:
             if row["key"] is None:
@@ -188,6 +190,23 @@ class OverdueView(SupervisionView):
                 "next": following if offset + limit < count else None,
                 "previous": previous,
                 "results": rows,
+            }
+        )
+
+
+def _check_bucket_count(filters: IncidentFilters, period: str) -> None:
+    """Every bucket from the first day on is listed: refuse a range that would list too many."""
+    if filters.first_day is None:
+        return  # the buckets start at the first incident
+    last_day = filters.last_day or timezone.localdate()
+    buckets = (last_day - filters.first_day).days // PERIOD_DAYS[period]
+    if buckets > MAX_PERIOD_BUCKETS:
+        raise ValidationError(
+            {
+                "period": [
+                    _("%(count)d buckets is too many (at most %(max)d): narrow from/to.")
+                    % {"count": buckets, "max": MAX_PERIOD_BUCKETS}
+                ]
             }
         )
 

@@ -141,6 +141,7 @@ def test_csv_exports(reader):
         (SUMMARY, {"group_by": "category", "category": "dispute,weather"}, "category"),
         (SUMMARY, {"group_by": "category", "status": "lost"}, "status"),
         (SUMMARY, {"group_by": "category", "area": "41982110"}, "area"),
+        (SUMMARY, {"group_by": "period", "period": "day", "from": "1900-01-01"}, "period"),
         (RANKING, {"level": "township"}, "metric"),
         (RANKING, {"metric": "total"}, "level"),
         (RANKING, {"level": "township", "metric": "due"}, "metric"),
