@@ -24,6 +24,7 @@ from django.core.exceptions import EmptyResultSet
 from django.db import connection
 from django.db.models import QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from psycopg import sql
 
 from layers.areas.models import CODE_PREFIX_LENGTH, AreaLevel, division_prefix
@@ -155,7 +156,11 @@ def supervision_summary(
         return _by_period(query, period)
     if group_by == "area":
         rows = _by_unit(query, level, metric="total", units_only=False, ranked=False)
-        return [{"key": row.pop("code"), "label": row.pop("name"), **row} for row in rows]
+        outside = _("Outside every unit")
+        return [
+            {"key": code, "label": outside if code is None else name, **row}
+            for code, name, row in ((row.pop("code"), row.pop("name"), row) for row in rows)
+        ]
     raise ValueError(f"unknown grouping {group_by!r}")
 
 

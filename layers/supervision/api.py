@@ -67,11 +67,8 @@ class SupervisionView(APIView):
             request.accepted_media_type = JSONRenderer.media_type
         response = super().finalize_response(request, response, *args, **kwargs)
         if response.status_code < 400 and request.accepted_renderer.format == "csv":
-            response["Content-Disposition"] = f'attachment; filename="{self.csv_file_name()}"'
+            response["Content-Disposition"] = f'attachment; filename="{self.csv_name}.csv"'
         return response
-
-    def csv_file_name(self) -> str:
-        return f"{self.csv_name}.csv"
 
     def is_csv(self) -> bool:
         return self.request.accepted_renderer.format == "csv"
@@ -126,9 +123,6 @@ class SummaryView(SupervisionView):
         rows = supervision_summary(
             group_by=group_by, level=level, period=period, filters=filters, scope=self.scope()
         )
-        for row in rows:
-            if row["key"] is None:
-                row["label"] = _("Outside every unit")
         self.csv_name = f"supervision-{group_by}"
         return Response({"group_by": group_by, "results": rows})
 

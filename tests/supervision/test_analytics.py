@@ -89,6 +89,7 @@ def test_incidents_outside_every_village_form_their_own_row(incidents):
     handled(LON + 5, LAT + 5, reported_at=local(11, 7), status="reported")
     rows = supervision_summary(group_by="area", level="township", now=NOW)
     assert rows[-1]["key"] is None and rows[-1]["total"] == 1
+    assert rows[-1]["label"] == "Outside every unit"
     ranked = supervision_ranking(level="township", metric="total", now=NOW)
     assert [row["code"] for row in ranked] == ["419821102000", "419821101000", "419821103000"]
 
