@@ -63,14 +63,6 @@ UNIT_LEVELS = {
     "village": AreaLevel.VILLAGE,
     "grid": None,
 }
-# The facts column (or expression on it) naming the unit an incident belongs to at each level.
-# Grouped in byte order (COLLATE "C"): sorting on a linguistic collation costs more than the sums.
-UNIT_KEYS = {
-    "county": sql.SQL("rpad(left(village_code, 6), 12, '0') COLLATE \"C\""),
-    "township": sql.SQL("rpad(left(village_code, 9), 12, '0') COLLATE \"C\""),
-    "village": sql.SQL('village_code COLLATE "C"'),
-    "grid": sql.SQL('grid_code COLLATE "C"'),
-}
 
 
 @dataclass(frozen=True)
@@ -125,7 +117,7 @@ class _Query:
         }
 
     def facts(self) -> sql.Composed:
-        return template("facts").format(scope=_inside("i.id", self.scope.incidents))
+        return template("facts").format(scope=_visible("i.id", self.scope.incidents))
 
     def run(self, query: sql.Composable, params: dict) -> list[dict]:
         with connection.cursor() as cursor:
@@ -255,21 +247,20 @@ def _by_unit(query: _Query, level: str, *, metric: str, units_only: bool, ranked
     if level not in UNIT_LEVELS:
         raise ValueError(f"unknown level {level!r}")
     area_level = UNIT_LEVELS[level]
-    if area_level is None:
-        units = template("grid_units").format(scope=_inside("g.id", query.scope.grids))
-    else:
-        units = template("area_units").format(scope=_inside("a.id", query.scope.areas))
+    units = template("area_units" if area_level else "grid_units")
+    visible = _visible("u.id", query.scope.areas if area_level else query.scope.grids)
     direction = sql.SQL("DESC" if RANKING_DESCENDING[metric] else "ASC")
     ranked_on = sql.SQL("{} {}").format(sql.Identifier(metric), direction)
     order = sql.SQL("rank, code") if ranked else sql.SQL("code NULLS LAST")
     statement = template("by_unit").format(
         facts=query.facts(),
         units=units,
-        key=UNIT_KEYS[level],
+        member_column=sql.Identifier("area_id" if area_level else "grid_id"),
         metrics=template("metrics"),
         metric_columns=template("metric_columns"),
         ranked_on=ranked_on,
         order=order,
+        visible=visible,
     )
     params = query.params(
         unit_level=area_level,
@@ -283,18 +274,18 @@ def _by_unit(query: _Query, level: str, *, metric: str, units_only: bool, ranked
     return rows
 
 
-def _inside(column: str, visible: QuerySet | None) -> sql.Composable:
-    """`AND column IN (the visible rows)`, or nothing when the scope leaves everything visible.
+def _visible(column: str, visible: QuerySet | None) -> sql.Composable:
+    """`column IN (the visible rows)`, or `true` when the scope leaves everything visible.
 
     The policy's queryset is compiled by Django and inlined as literals, so whatever rule the
     policy applies (token areas today, hierarchy roles tomorrow) reaches this SQL unchanged.
     """
     if visible is None or not visible.query.has_filters():
-        return sql.SQL("")
+        return sql.SQL("true")
     try:
         subquery, params = visible.values("pk").query.sql_with_params()
     except EmptyResultSet:
-        return sql.SQL("AND false")
+        return sql.SQL("false")
     literal = connection.ops.compose_sql(subquery, params)
     # The statement runs with named parameters, so a literal % (LIKE patterns) is doubled.
-    return sql.SQL("AND {} IN ({})").format(sql.SQL(column), sql.SQL(literal.replace("%", "%%")))
+    return sql.SQL("{} IN ({})").format(sql.SQL(column), sql.SQL(literal.replace("%", "%%")))

@@ -165,6 +165,9 @@ def test_a_token_limited_to_a_township_sees_only_inside_it(token_client, places,
     assert {row["key"]: row["total"] for row in categories if row["total"]} == {"dispute": 6}
     townships = west_only.get(RANKING, {"level": "township", "metric": "total"}).json()
     assert [row["code"] for row in townships["results"]] == ["419821101000"]
+    # Its county is ranked on the township's incidents alone.
+    counties = west_only.get(RANKING, {"level": "county", "metric": "total"}).json()["results"]
+    assert [(row["code"], row["total"]) for row in counties] == [("419821000000", 6)]
     grids = west_only.get(SUMMARY, {"group_by": "area", "level": "grid"}).json()["results"]
     assert [row["key"] for row in grids] == [WEST_GRID]
     east_only = token_client("read:incidents", area=places["east"])

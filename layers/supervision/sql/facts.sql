@@ -4,7 +4,7 @@
 -- deadline, and either it was resolved or the deadline passed by %(now)s. On time: resolved at or
 -- before its deadline. Overdue: still open and past its deadline at %(now)s.
 SELECT i.id, i.title, i.category, i.status, i.level, i.reported_at, i.deadline, i.rating,
-       i.lead_department_id, i.area_id, v.code AS village_code, v.name AS village_name,
+       i.lead_department_id, i.area_id, i.grid_id, v.code AS village_code, v.name AS village_name,
        g.code AS grid_code, g.name AS grid_name,
        resolved.at AS resolved_at,
        -- date_part gives float8; extract gives numeric, several times slower to average.
@@ -29,4 +29,4 @@ WHERE (%(since)s::timestamptz IS NULL OR i.reported_at >= %(since)s::timestamptz
   AND (%(categories)s::text[] IS NULL OR i.category = ANY(%(categories)s::text[]))
   AND (%(statuses)s::text[] IS NULL OR i.status = ANY(%(statuses)s::text[]))
   AND (%(area_prefix)s::text IS NULL OR v.code LIKE %(area_prefix)s::text || '%%')
-  {scope}
+  AND {scope}

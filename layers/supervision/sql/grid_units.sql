@@ -1,8 +1,9 @@
--- The grids inside the area filter: current ones, and closed ones still holding incidents; a
--- re-drawn grid keeps its code, so one row a code with the current name.
-SELECT DISTINCT ON (g.code) g.code, g.name
-FROM grids_grid g JOIN areas_adminarea v ON v.id = g.village_id
-WHERE (g.valid_to IS NULL OR g.code IN (SELECT grid_code FROM facts))
-  AND (%(area_prefix)s::text IS NULL OR v.code LIKE %(area_prefix)s::text || '%%')
-  {scope}
-ORDER BY g.code, g.valid_to DESC NULLS FIRST
+-- The current grids inside the area filter (a re-drawn grid's incidents are moved to the grids
+-- in force by the location triggers); each grid is its own member.
+units AS (
+    SELECT g.id, g.code, g.name
+    FROM grids_grid g JOIN areas_adminarea v ON v.id = g.village_id
+    WHERE g.valid_to IS NULL
+      AND (%(area_prefix)s::text IS NULL OR v.code LIKE %(area_prefix)s::text || '%%')
+),
+members AS (SELECT id AS member_id, id AS unit_id FROM units)
