@@ -7,12 +7,14 @@ from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework.exceptions import ValidationError
+from rest_framework.permissions import SAFE_METHODS
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.utils.urls import remove_query_param, replace_query_param
 from rest_framework.views import APIView
 
 from layers.access import policy
+from layers.access.permissions import LayerPermission
 from layers.areas.models import AdminArea, division_prefix
 from layers.grids.models import Grid
 from layers.incidents.choices import Category, Status
@@ -52,10 +54,18 @@ FILTER_PARAMETERS = [
 ]
 
 
+class ReadsOnly(LayerPermission):
+    """Reads are the layer's to allow; any other method goes on to its 405."""
+
+    def has_permission(self, request, view):
+        return request.method not in SAFE_METHODS or super().has_permission(request, view)
+
+
 class SupervisionView(APIView):
     """Reads of the incidents layer: the access policy decides who may, and what they see."""
 
     layer = "incidents"
+    permission_classes = [ReadsOnly]
     renderer_classes = [JSONRenderer, CSVRenderer]
     csv_name = "supervision"
 

@@ -193,3 +193,8 @@ def test_a_logged_in_user_reads_everything(incidents, frozen_now, django_user_mo
     client.force_authenticate(django_user_model.objects.create_user("clerk"))
     body = client.get(RANKING, {"level": "county", "metric": "overdue"}).json()
     assert body["results"][0]["total"] == 13
+
+
+def test_the_analytics_only_read(reader):
+    assert reader.post(SUMMARY, {"group_by": "category"}).status_code == 405
+    assert reader.delete(OVERDUE).status_code == 405
