@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "layers.tiles",
     "layers.ogc",
     "layers.open311",
+    "layers.supervision",
     "corsheaders",
 ]
 
