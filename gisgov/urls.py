@@ -26,6 +26,7 @@ api.register("incidents", IncidentViewSet, basename="incident")
 
 urlpatterns = [
     path("api/v1/", include(api.urls)),
+    path("", include("layers.disputes.urls")),
     path("tiles/", include("layers.tiles.urls")),
     path("ogc/", include("layers.ogc.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
