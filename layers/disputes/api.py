@@ -24,7 +24,7 @@ from layers.disputes.models import (
     ReferenceBoundary,
 )
 from layers.disputes.permissions import DisputePermission
-from layers.disputes.selectors import case_comparison
+from layers.disputes.selectors import case_comparison, comparison_json
 from layers.disputes.serializers import (
     ClaimSerializer,
     ClaimUploadSerializer,
@@ -162,7 +162,8 @@ class DisputeCaseViewSet(LayerViewSet):
     @action(detail=True, methods=["get"])
     def comparison(self, request, pk=None):
         """Every pair of claims and reference versions compared, in metres, with the strips."""
-        return Response(case_comparison(self.get_object()))
+        body = comparison_json(case_comparison(self.get_object()))
+        return HttpResponse(body, content_type="application/json")
 
     @action(detail=True, methods=["get"])
     def history(self, request, pk=None):

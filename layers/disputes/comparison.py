@@ -107,38 +107,39 @@ class _Outline:
         self.vertices = coordinates
         self.tree = cKDTree((self.starts + self.ends) / 2)
 
-    def farthest(self, points: np.ndarray, among: np.ndarray) -> float:
-        """The largest exact distance from the points selected by `among` to this outline.
+    def farthest(self, points: np.ndarray, groups: list[np.ndarray]) -> list[float]:
+        """For each group (a boolean mask over `points`), the largest exact distance from its
+        points to this outline.
 
         The nearest midpoint gives each point an upper bound (the distance to that segment)
         and a lower bound (midpoint distance − half a piece); only points whose upper bound
-        reaches the best lower bound can be the farthest, and only those are settled exactly.
+        reaches the group's best lower bound can be its farthest, and only those are settled
+        exactly.
         """
-        points = points[among]
-        if not len(points):
-            return 0.0
         midpoint_distance, nearest = self.tree.query(points)
         upper = _segment_distances(points, self.starts[nearest], self.ends[nearest])
         lower = np.maximum(midpoint_distance - self.half_length, 0)
-        candidates = points[upper >= lower.max()]
-        return float(self._exact(candidates).max())
+        wanted = np.zeros(len(points), dtype=bool)
+        for group in groups:
+            if group.any():
+                wanted |= group & (upper >= lower[group].max())
+        exact = np.zeros(len(points))
+        exact[wanted] = self._exact(points[wanted])
+        return [float(exact[group].max()) if group.any() else 0.0 for group in groups]
 
-    def _exact(self, points: np.ndarray) -> np.ndarray:
+    def _exact(self, points: np.ndarray, k: int = 8) -> np.ndarray:
         count = len(self.starts)
-        k = min(self.NEAREST, count)
-        midpoint_distances, nearest = self.tree.query(points, k=k + 1 if count > k else k)
-        nearest = nearest.reshape(len(points), -1)
-        midpoint_distances = midpoint_distances.reshape(len(points), -1)
+        if count <= k or not len(points):
+            return _segment_distances(points[:, None, :], self.starts[None], self.ends[None]).min(
+                axis=1
+            )
+        midpoint_distances, nearest = self.tree.query(points, k=k + 1)
         distances = _segment_distances(
             points[:, None, :], self.starts[nearest[:, :k]], self.ends[nearest[:, :k]]
         ).min(axis=1)
-        if count > k:
-            unsettled = np.flatnonzero(distances > midpoint_distances[:, k] - self.half_length)
-            for chunk in np.array_split(unsettled, max(1, len(unsettled) // 256)):
-                if chunk.size:
-                    distances[chunk] = _segment_distances(
-                        points[chunk, None, :], self.starts[None], self.ends[None]
-                    ).min(axis=1)
+        unsettled = distances > midpoint_distances[:, k] - self.half_length
+        if unsettled.any():
+            distances[unsettled] = self._exact(points[unsettled], k * 8)
         return distances
 
 
@@ -180,10 +181,9 @@ def compare_pairs(
     in_a = shapely.contains(a[strip_pair], shapely.point_on_surface(strip_parts))
 
     outlines = [_Outline(geometry) for geometry in geometries]
+    hausdorff, beyond = _directed_distances(outlines, geometries, pairs)
     results = []
     for n, (i, j) in enumerate(pairs):
-        hausdorff, a_beyond = _directed(outlines[i], outlines[j], geometries[j])
-        hausdorff_back, b_beyond = _directed(outlines[j], outlines[i], geometries[i])
         results.append(
             PairComparison(
                 a=boundaries[i].key,
@@ -195,9 +195,9 @@ def compare_pairs(
                 only_a_m2=float(max(area_a[n] - overlap[n], 0.0)),
                 only_b_m2=float(max(area_b[n] - overlap[n], 0.0)),
                 iou=float(iou[n]),
-                hausdorff_m=float(max(hausdorff, hausdorff_back)),
-                offset_a_beyond_b_m=a_beyond,
-                offset_b_beyond_a_m=b_beyond,
+                hausdorff_m=max(hausdorff[i, j], hausdorff[j, i]),
+                offset_a_beyond_b_m=beyond[i, j],
+                offset_b_beyond_a_m=beyond[j, i],
             )
         )
     for part, pair, area, inside_a in zip(strip_parts, strip_pair, strip_areas, in_a, strict=True):
@@ -206,13 +206,28 @@ def compare_pairs(
     return results
 
 
-def _directed(source: _Outline, target: _Outline, target_geometry) -> tuple[float, float]:
-    """(largest distance of a source vertex to the target's lines, the same for vertices
-    lying outside the target)."""
-    vertices = source.vertices
-    everywhere = np.ones(len(vertices), dtype=bool)
-    outside = ~shapely.contains_xy(target_geometry, vertices[:, 0], vertices[:, 1])
-    return target.farthest(vertices, everywhere), target.farthest(vertices, outside)
+def _directed_distances(outlines, geometries, pairs):
+    """For each ordered pair (source, target): the largest distance of a source vertex to the
+    target's lines, and the same for source vertices lying outside the target; as dicts.
+
+    Each target is queried once with the vertices of all its partners.
+    """
+    partners: dict[int, list[int]] = {}
+    for i, j in pairs:
+        partners.setdefault(i, []).append(j)
+        partners.setdefault(j, []).append(i)
+    hausdorff, beyond = {}, {}
+    for target, sources in partners.items():
+        points = np.concatenate([outlines[source].vertices for source in sources])
+        owner = np.repeat(np.arange(len(sources)), [len(outlines[s].vertices) for s in sources])
+        outside = ~shapely.contains_xy(geometries[target], points[:, 0], points[:, 1])
+        groups = [owner == n for n in range(len(sources))]
+        groups += [group & outside for group in groups]
+        farthest = outlines[target].farthest(points, groups)
+        for n, source in enumerate(sources):
+            hausdorff[source, target] = farthest[n]
+            beyond[source, target] = farthest[len(sources) + n]
+    return hausdorff, beyond
 
 
 @dataclass

@@ -65,9 +65,11 @@ def case_report_context(case: DisputeCase) -> dict:
         for image in imagery.covering_images(case)
     ]
     comparison = case_comparison(case)
-    for pair in comparison["pairs"]:
-        pair["a_label"] = comparison["labels"][pair["a"]]
-        pair["b_label"] = comparison["labels"][pair["b"]]
+    labels = comparison["labels"]
+    comparison["pairs"] = [
+        {"a_label": labels[c.a], "b_label": labels[c.b], "comparison": c}
+        for c in comparison["comparisons"]
+    ]
     return {
         "case": case,
         "parties": case.parties.all(),

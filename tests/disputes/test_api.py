@@ -107,9 +107,10 @@ def test_a_case_is_built_from_uploads_and_compared(client_for, clerk, village, t
     assert reference.data["properties"]["version"] == 1
 
     comparison = client.get(f"{case_url}comparison/")
+    body = comparison.json()
 
     assert comparison.status_code == 200
-    body = comparison.data
+
     assert body["srid"] == 4547  # 114.6E lies in the zone whose central meridian is 114E
     assert [(p["relation"]) for p in body["pairs"]] == [
         "claim-claim",
@@ -120,11 +121,16 @@ def test_a_case_is_built_from_uploads_and_compared(client_for, clerk, village, t
     # The claims are 0.001° squares 0.0001° apart in longitude: ~9.2 m at 34.5°N.
     assert claim_vs_claim["largest_offset_m"] == pytest.approx(9.18, abs=0.05)
     assert claim_vs_claim["iou"] == pytest.approx(0.9 / 1.1, abs=0.002)
-    assert len(claim_vs_claim["strips"]["features"]) == 2
+    strips = claim_vs_claim["strips"]["features"]
+    assert len(strips) == 2
+    # Strips come back in lon/lat: Wang's strip is the western 0.0001° of his square.
+    west = next(s for s in strips if s["properties"]["side"] == f"claim:{drawn.data['id']}")
+    longitudes = [x for x, _y in west["geometry"]["coordinates"][0]]
+    assert (min(longitudes), max(longitudes)) == (pytest.approx(LON), pytest.approx(LON + 0.0001))
     # The reference was sent in EPSG:4547 and moved to storage: it matches Wang's claim.
     wang_vs_reference = body["pairs"][1]
     assert wang_vs_reference["iou"] == pytest.approx(1, abs=1e-6)
-    assert body["timeline"][0]["surveyed_on"].isoformat() == "2010-05-01"
+    assert body["timeline"][0]["surveyed_on"] == "2010-05-01"
 
 
 def test_a_zipped_shapefile_in_a_projected_crs_becomes_a_claim(client_for, clerk, case, tmp_path):
