@@ -5,6 +5,7 @@ import json
 import zipfile
 
 import pytest
+from django.contrib.gis.geos import GEOSGeometry
 from django.core.files.uploadedfile import SimpleUploadedFile
 from rest_framework.test import APIClient
 
@@ -123,10 +124,12 @@ def test_a_case_is_built_from_uploads_and_compared(client_for, clerk, village, t
     assert claim_vs_claim["iou"] == pytest.approx(0.9 / 1.1, abs=0.002)
     strips = claim_vs_claim["strips"]["features"]
     assert len(strips) == 2
-    # Strips come back in lon/lat: Wang's strip is the western 0.0001° of his square.
+    # Strips come back in lon/lat: Wang's strip is the western 0.0001° of his square
+    # (~9.2 m × 111 m; in metres the squares' top edges are chords that meet at a hair's angle).
     west = next(s for s in strips if s["properties"]["side"] == f"claim:{drawn.data['id']}")
-    longitudes = [x for x, _y in west["geometry"]["coordinates"][0]]
-    assert (min(longitudes), max(longitudes)) == (pytest.approx(LON), pytest.approx(LON + 0.0001))
+    assert west["properties"]["area_m2"] == pytest.approx(9.18 * 110.9, rel=0.01)
+    strip = GEOSGeometry(json.dumps(west["geometry"]))
+    assert strip.centroid.x == pytest.approx(LON + 0.00005, abs=1e-6)
     # The reference was sent in EPSG:4547 and moved to storage: it matches Wang's claim.
     wang_vs_reference = body["pairs"][1]
     assert wang_vs_reference["iou"] == pytest.approx(1, abs=1e-6)
