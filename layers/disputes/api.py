@@ -219,7 +219,7 @@ class DisputeCaseViewSet(LayerViewSet):
         images = imagery.covering_images(self.get_object())
         return Response(ImagerySerializer(images, many=True).data)
 
-    @action(detail=True, methods=["get"], url_path=r"imagery/(?P<image_id>\d+)/clip\.png")
+    # Routed in urls.py: a file name ends the path, without the router's trailing slash.
     def clip(self, request, pk=None, image_id=None):
         """The image over the case's extent with the claims and references drawn, as PNG."""
         case = self.get_object()
@@ -241,16 +241,13 @@ class ImageryViewSet(viewsets.ReadOnlyModelViewSet):
         upload = ImageryUploadSerializer(data=request.data)
         upload.is_valid(raise_exception=True)
         try:
-            image = imagery.imagery_upload(user=request.user, **upload.validated_data)
+            data = dict(upload.validated_data)
+            image = imagery.imagery_upload(upload=data.pop("file"), user=request.user, **data)
         except imagery.ImageryRefused as exc:
             raise ValidationError({"file": [str(exc)]}) from exc
         return Response(ImagerySerializer(image).data, status=status.HTTP_202_ACCEPTED)
 
-    @action(
-        detail=True,
-        methods=["get"],
-        url_path=r"tiles/(?P<z>\d+)/(?P<x>\d+)/(?P<y>\d+)\.png",
-    )
+    # Routed in urls.py, like DisputeCaseViewSet.clip.
     def tiles(self, request, pk=None, z=None, x=None, y=None):
         image = self.get_object()
         z, x, y = int(z), int(x), int(y)

@@ -158,11 +158,12 @@ def _render(image: Imagery, bounds: tuple[float, float, float, float], width: in
             width=width,
             height=height,
             resampling=Resampling.bilinear,
+            add_alpha=True,  # the warper's own alpha: clear outside the image and at nodata
         ) as view,
     ):
-        bands = [1, 1, 1] if view.count < 3 else [1, 2, 3]
+        bands = [1, 1, 1] if view.count < 4 else [1, 2, 3]
         pixels = view.read(bands)
-        alpha = view.dataset_mask()
+        alpha = view.read(view.count)
     if pixels.dtype != np.uint8:
         valid = pixels[:, alpha > 0]
         low, high = np.percentile(valid, (2, 98)) if valid.size else (0, 1)

@@ -10,6 +10,16 @@ router.register("cases", DisputeCaseViewSet, basename="dispute-case")
 router.register("imagery", ImageryViewSet, basename="dispute-imagery")
 
 urlpatterns = [
+    path(
+        "api/v1/disputes/cases/<int:pk>/imagery/<int:image_id>/clip.png",
+        DisputeCaseViewSet.as_view({"get": "clip"}),
+        name="dispute-case-clip",
+    ),
+    path(
+        "api/v1/disputes/imagery/<int:pk>/tiles/<int:z>/<int:x>/<int:y>.png",
+        ImageryViewSet.as_view({"get": "tiles"}),
+        name="dispute-imagery-tile",
+    ),
     path("api/v1/disputes/", include(router.urls)),
     path("disputes/cases/<int:pk>/report/", views.case_report, name="dispute-case-report"),
     path("field/", views.field_page, name="field"),
