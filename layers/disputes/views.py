@@ -1,6 +1,7 @@
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponseForbidden
 from django.shortcuts import get_object_or_404, render
+from django.utils.translation import gettext as _
 from django.views.decorators.csrf import ensure_csrf_cookie
 
 from layers.access import policy
@@ -22,7 +23,16 @@ def case_report(request, pk: int):
 @login_required(login_url="/admin/login/")
 def field_page(request):
     """The field officers' phone page; it works offline once loaded (service worker)."""
-    return render(request, "disputes/field.html")
+    texts = {
+        "needPoint": _("Record at least one position first."),
+        "saved": _("Visit saved on this phone; it will be sent when there is a signal."),
+        "noGps": _("No position from the phone: %s"),
+        "accuracy": _("Position ±%s m"),
+        "rejected": _("Refused by the server: %s"),
+        "conflict": _("Conflict: the case changed after this visit was recorded."),
+        "synced": _("Synced"),
+    }
+    return render(request, "disputes/field.html", {"texts": texts})
 
 
 def field_service_worker(request):
