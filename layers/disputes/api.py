@@ -26,6 +26,7 @@ from layers.disputes.models import (
 from layers.disputes.permissions import DisputePermission
 from layers.disputes.selectors import case_comparison, comparison_json
 from layers.disputes.serializers import (
+    ClaimFromVisitSerializer,
     ClaimSerializer,
     ClaimUploadSerializer,
     DisputeCaseSerializer,
@@ -105,7 +106,8 @@ class DisputeCaseViewSet(LayerViewSet):
         serializer_class=ClaimSerializer,
     )
     def claims(self, request, pk=None):
-        """A case's claims; POST a GeoJSON Feature, or a file (GeoJSON, zipped Shapefile, KML)."""
+        """A case's claims. POST a GeoJSON Feature; or a file (GeoJSON, zipped Shapefile, KML);
+        or {"visit": <idempotency key>, "party": id} for a boundary walked on a field visit."""
         case = self.get_object()
         if request.method == "GET":
             return Response(ClaimSerializer(case.claims.all(), many=True).data)
@@ -122,6 +124,22 @@ class DisputeCaseViewSet(LayerViewSet):
                 method=ClaimMethod.UPLOADED,
                 source_file=upload.validated_data["file"],
                 note=upload.validated_data["note"],
+            )
+        elif "visit" in request.data:
+            walk = ClaimFromVisitSerializer(data=request.data, context=context)
+            walk.is_valid(raise_exception=True)
+            try:
+                boundary = services.walked_boundary(walk.validated_data["visit"])
+            except GeometryProblem as exc:
+                raise ValidationError({"visit": [str(exc)]}) from exc
+            claim = services.claim_add(
+                case=case,
+                actor=request.user,
+                party=walk.validated_data["party"],
+                boundary=boundary,
+                method=ClaimMethod.WALKED,
+                recorded_at=walk.validated_data["visit"].visited_at,
+                note=walk.validated_data["note"],
             )
         else:
             serializer = ClaimSerializer(data=request.data, context=context)

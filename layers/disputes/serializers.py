@@ -94,6 +94,24 @@ class ClaimUploadSerializer(serializers.Serializer):
         return ClaimSerializer.validate_party(self, party)
 
 
+class ClaimFromVisitSerializer(serializers.Serializer):
+    """A claim made from a visit whose points walk the boundary (named by its key)."""
+
+    visit = serializers.SlugRelatedField(
+        slug_field="idempotency_key", queryset=FieldVisit.objects.all()
+    )
+    party = serializers.PrimaryKeyRelatedField(queryset=Party.objects.all())
+    note = serializers.CharField(required=False, allow_blank=True, default="")
+
+    def validate_party(self, party):
+        return ClaimSerializer.validate_party(self, party)
+
+    def validate_visit(self, visit):
+        if visit.case_id != self.context["case"].pk:
+            raise serializers.ValidationError(_("The visit belongs to another case."))
+        return visit
+
+
 class ReferenceSerializer(FeatureSerializer):
     boundary = StorageGeometryField("MultiPolygon")
 

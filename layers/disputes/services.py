@@ -6,7 +6,7 @@ from datetime import datetime
 from pathlib import Path
 
 from django.contrib.gis.gdal import DataSource, GDALException
-from django.contrib.gis.geos import GEOSGeometry, MultiPoint, MultiPolygon, Point
+from django.contrib.gis.geos import GEOSGeometry, MultiPoint, MultiPolygon, Point, Polygon
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.db.models import F, Max
@@ -110,6 +110,15 @@ def claim_add(
     claim.save()
     _touch(case)
     return claim
+
+
+def walked_boundary(visit: FieldVisit) -> MultiPolygon:
+    """The polygon an officer walked: the visit's points in order, closed back to the first."""
+    points = [(point.x, point.y) for point in visit.points]
+    if len(points) < 3:
+        raise GeometryProblem(_("A walked boundary needs at least 3 points."))
+    polygon = Polygon([*points, points[0]], srid=STORAGE_CRS.epsg)
+    return geometry_to_storage(polygon, STORAGE_CRS, "MultiPolygon")
 
 
 @transaction.atomic

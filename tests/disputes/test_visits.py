@@ -125,3 +125,41 @@ def test_bad_visits_are_refused_and_nothing_is_written(client_for, officer, case
     assert response.status_code == 400
     assert field in response.data
     assert not FieldVisit.objects.exists()
+
+
+def test_a_walked_boundary_becomes_a_claim(client_for, officer, clerk, case):
+    square_walk = [
+        {"lon": LON, "lat": LAT, "accuracy": 3},
+        {"lon": LON + 0.001, "lat": LAT, "accuracy": 3},
+        {"lon": LON + 0.001, "lat": LAT + 0.001, "accuracy": 4},
+        {"lon": LON, "lat": LAT + 0.001, "accuracy": 3},
+    ]
+    body = visit_body(case, purpose="claim_walk", points=square_walk, photos=[])
+    client_for(officer).post(f"/api/v1/disputes/cases/{case.pk}/visits/", body, format="json")
+    party = case.parties.first()
+
+    response = client_for(clerk).post(
+        f"/api/v1/disputes/cases/{case.pk}/claims/",
+        {"visit": body["idempotency_key"], "party": party.pk},
+        format="json",
+    )
+
+    assert response.status_code == 201, response.data
+    claim = case.claims.get(pk=response.data["id"])
+    assert claim.method == "walked"
+    # Wang's drawn claim is the same 0.001° square: the walk closes back onto it.
+    assert claim.boundary.equals(case.claims.first().boundary)
+
+
+def test_two_points_are_not_a_boundary(client_for, officer, clerk, case):
+    body = visit_body(case, purpose="claim_walk", photos=[])
+    client_for(officer).post(f"/api/v1/disputes/cases/{case.pk}/visits/", body, format="json")
+
+    response = client_for(clerk).post(
+        f"/api/v1/disputes/cases/{case.pk}/claims/",
+        {"visit": body["idempotency_key"], "party": case.parties.first().pk},
+        format="json",
+    )
+
+    assert response.status_code == 400
+    assert "at least 3 points" in str(response.data)
