@@ -107,25 +107,30 @@ class _Outline:
         self.vertices = coordinates
         self.tree = cKDTree((self.starts + self.ends) / 2)
 
-    def farthest(self, points: np.ndarray, groups: list[np.ndarray]) -> list[float]:
-        """For each group (a boolean mask over `points`), the largest exact distance from its
-        points to this outline.
+    def farthest(
+        self, points: np.ndarray, starts: np.ndarray, outside: np.ndarray
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """For each block of `points` (blocks begin at `starts`): the largest exact distance
+        from its points to this outline, and the same over its points `outside` the target.
 
         The nearest midpoint gives each point an upper bound (the distance to that segment)
         and a lower bound (midpoint distance − half a piece); only points whose upper bound
-        reaches the group's best lower bound can be its farthest, and only those are settled
-        exactly.
+        reaches their block's best lower bound can be its farthest, and only those are
+        settled exactly: any other point is nearer than the farthest one.
         """
         midpoint_distance, nearest = self.tree.query(points)
         upper = _segment_distances(points, self.starts[nearest], self.ends[nearest])
         lower = np.maximum(midpoint_distance - self.half_length, 0)
-        wanted = np.zeros(len(points), dtype=bool)
-        for group in groups:
-            if group.any():
-                wanted |= group & (upper >= lower[group].max())
+        block = np.repeat(np.arange(len(starts)), np.diff(np.append(starts, len(points))))
+        best_lower = np.maximum.reduceat(lower, starts)
+        best_lower_outside = np.maximum.reduceat(np.where(outside, lower, -np.inf), starts)
+        wanted = (upper >= best_lower[block]) | (outside & (upper >= best_lower_outside[block]))
         exact = np.zeros(len(points))
         exact[wanted] = self._exact(points[wanted])
-        return [float(exact[group].max()) if group.any() else 0.0 for group in groups]
+        return (
+            np.maximum.reduceat(exact, starts),
+            np.maximum.reduceat(np.where(outside, exact, 0.0), starts),
+        )
 
     def _exact(self, points: np.ndarray, k: int = 8) -> np.ndarray:
         count = len(self.starts)
@@ -219,14 +224,12 @@ def _directed_distances(outlines, geometries, pairs):
     hausdorff, beyond = {}, {}
     for target, sources in partners.items():
         points = np.concatenate([outlines[source].vertices for source in sources])
-        owner = np.repeat(np.arange(len(sources)), [len(outlines[s].vertices) for s in sources])
+        starts = np.cumsum([0] + [len(outlines[source].vertices) for source in sources[:-1]])
         outside = ~shapely.contains_xy(geometries[target], points[:, 0], points[:, 1])
-        groups = [owner == n for n in range(len(sources))]
-        groups += [group & outside for group in groups]
-        farthest = outlines[target].farthest(points, groups)
+        farthest, farthest_outside = outlines[target].farthest(points, starts, outside)
         for n, source in enumerate(sources):
-            hausdorff[source, target] = farthest[n]
-            beyond[source, target] = farthest[len(sources) + n]
+            hausdorff[source, target] = float(farthest[n])
+            beyond[source, target] = float(farthest_outside[n])
     return hausdorff, beyond
 
 
