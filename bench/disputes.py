@@ -118,11 +118,23 @@ def geopandas_compare(geometries, pairs, srid):
 
 
 def timed(function, repeat: int) -> float:
+    """Median wall-clock milliseconds."""
     times = []
     for _ in range(repeat):
         start = time.perf_counter()
         function()
         times.append((time.perf_counter() - start) * 1000)
+    return statistics.median(times)
+
+
+def cpu_timed(function, repeat: int) -> float:
+    """Median CPU milliseconds of this process (steadier than wall time on a shared machine;
+    the database's own work is not in it)."""
+    times = []
+    for _ in range(repeat):
+        start = time.process_time()
+        function()
+        times.append((time.process_time() - start) * 1000)
     return statistics.median(times)
 
 
@@ -144,6 +156,7 @@ def main():
                 assert abs(row.overlap_m2 - overlap) < 1e-3 * max(overlap, 1), (row, overlap)
                 assert abs(row.hausdorff_m - hausdorff) < 1e-6, (row, hausdorff)
             our_ms = timed(lambda: case_comparison(case), arguments.repeat)
+            our_cpu_ms = cpu_timed(lambda: case_comparison(case), arguments.repeat)
             endpoint_ms = timed(lambda: comparison_json(case_comparison(case)), arguments.repeat)
             strip_count = sum(len(c.strips) for c in ours["comparisons"])
             peer_ms = timed(
@@ -154,8 +167,10 @@ def main():
     except Rollback:
         pass
     print(f"boundaries: {len(boundaries)} (3 claims, 5 reference versions), pairs: {len(pairs)}")
+    print(f"load average at the end of the run: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
     print(f"vertices per boundary: ~{2000 * arguments.scale}, zone EPSG:{srid}")
     print(f"ours (PostGIS read + all pairs, {strip_count} strips as polygons): {our_ms:.1f} ms")
+    print(f"  of which CPU time in this process: {our_cpu_ms:.1f} ms")
     print(f"ours + the endpoint's JSON (strips to lon/lat GeoJSON): {endpoint_ms:.1f} ms")
     print(f"geopandas (overlays + areas + hausdorff, same pairs): {peer_ms:.1f} ms")
     print(f"RESULT disputes compare_ms={our_ms:.1f} vs_geopandas={peer_ms / our_ms:.1f}")

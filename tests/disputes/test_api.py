@@ -279,3 +279,29 @@ def test_an_officer_reads_cases_but_cannot_change_them(client_for, officer, case
     assert refused.status_code == 403
     assert ReferenceBoundary.objects.filter(case=case).count() == 2
     assert DisputeCase.objects.get(pk=case.pk).version == case.version
+
+
+def test_a_case_with_one_boundary_compares_to_nothing(client_for, clerk, village):
+    from django.contrib.gis.geos import Point
+
+    from layers.disputes import services
+
+    lone = services.case_create(
+        actor=clerk,
+        code="D-3",
+        title="t",
+        kind="homestead",
+        village=village,
+        location=Point(LON, LAT, srid=4326),
+        opened_on="2026-01-01",
+    )
+    party = services.party_add(case=lone, actor=clerk, name="赵", role="claimant")
+    services.claim_add(
+        case=lone, actor=clerk, party=party, boundary=square(LON, LAT, 0.001), method="drawn"
+    )
+
+    response = client_for(clerk).get(f"{CASES}{lone.pk}/comparison/")
+
+    assert response.status_code == 200
+    assert response.json()["pairs"] == []
+    assert len(response.json()["boundaries"]) == 1
