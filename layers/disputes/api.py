@@ -1,4 +1,5 @@
 from django.db import transaction
+from django.db.models import Q
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
@@ -187,8 +188,12 @@ class DisputeCaseViewSet(LayerViewSet):
     def history(self, request, pk=None):
         """Every change to the case and its records, oldest first."""
         case = self.get_object()
-        entries = HistoryEntry.objects.filter(row__case_id=case.pk) | HistoryEntry.objects.filter(
-            table="disputes_disputecase", row_id=case.pk
+        visits = list(case.visits.values_list("pk", flat=True))
+        entries = HistoryEntry.objects.filter(
+            Q(table="disputes_disputecase", row_id=case.pk)
+            | Q(row__case_id=case.pk)
+            | Q(row__disputecase_id=case.pk)
+            | Q(table="disputes_visitphoto", row__visit_id__in=visits)
         )
         return Response(HistoryEntrySerializer(entries.order_by("id"), many=True).data)
 

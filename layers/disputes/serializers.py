@@ -2,6 +2,7 @@ import base64
 import binascii
 import io
 
+from django.contrib.auth import get_user_model
 from django.core.files.base import ContentFile
 from django.utils.translation import gettext as _
 from PIL import Image, UnidentifiedImageError
@@ -30,7 +31,15 @@ class DisputeCaseSerializer(FeatureSerializer):
     village = serializers.SlugRelatedField(
         slug_field="code", queryset=AdminArea.objects.filter(level=AreaLevel.VILLAGE)
     )
-    mediator = serializers.SlugRelatedField(slug_field="username", read_only=True, allow_null=True)
+    mediator = serializers.SlugRelatedField(
+        slug_field="username",
+        queryset=get_user_model().objects.all(),
+        required=False,
+        allow_null=True,
+    )
+    officers = serializers.SlugRelatedField(
+        slug_field="username", queryset=get_user_model().objects.all(), many=True, required=False
+    )
 
     class Meta:
         model = DisputeCase
@@ -43,6 +52,7 @@ class DisputeCaseSerializer(FeatureSerializer):
             "village",
             "status",
             "mediator",
+            "officers",
             "description",
             "outcome",
             "opened_on",

@@ -52,7 +52,7 @@ def shapefile_zip(geometry, tmp_path, srid: int) -> SimpleUploadedFile:
     return SimpleUploadedFile("claim.zip", buffer.getvalue())
 
 
-def test_a_case_is_built_from_uploads_and_compared(client_for, clerk, village, tmp_path):
+def test_a_case_is_built_from_uploads_and_compared(client_for, clerk, officer, village, tmp_path):
     client = client_for(clerk)
     created = client.post(
         CASES,
@@ -65,11 +65,14 @@ def test_a_case_is_built_from_uploads_and_compared(client_for, clerk, village, t
                 "kind": "farmland",
                 "village": village.code,
                 "opened_on": "2026-04-02",
+                "mediator": "clerk",
+                "officers": ["officer"],
             },
         },
         format="json",
     )
     assert created.status_code == 201, created.data
+    assert created.data["properties"]["officers"] == ["officer"]
     case_url = f"{CASES}{created.data['id']}/"
     wang = client.post(f"{case_url}parties/", {"name": "王", "role": "claimant"}, format="json")
     li = client.post(f"{case_url}parties/", {"name": "李", "role": "respondent"}, format="json")

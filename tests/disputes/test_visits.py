@@ -62,6 +62,10 @@ def test_a_visit_sent_twice_is_stored_once(client_for, officer, case):
     assert not visit.conflict
     photo = visit.photos.get()
     assert (photo.position.x, photo.position.y, photo.accuracy_m) == (LON, LAT, 5)
+    # The visit and its photo are in the case's history, recorded as the officer's.
+    history = client.get(f"/api/v1/disputes/cases/{case.pk}/history/").data
+    written = {(e["table"], e["actor"]) for e in history if e["operation"] == "INSERT"}
+    assert {("disputes_fieldvisit", "officer"), ("disputes_visitphoto", "officer")} <= written
 
 
 def test_a_visit_made_before_the_case_changed_is_kept_as_a_conflict(
