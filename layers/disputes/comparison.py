@@ -87,6 +87,7 @@ class _Outline:
     """
 
     NEAREST = 8
+    BLOCK = 8  # vertices stood for by one sample when pruning (see _directed_distances)
 
     def __init__(self, geometry: shapely.Geometry):
         rings = shapely.get_rings(shapely.get_parts(geometry))
@@ -106,6 +107,19 @@ class _Outline:
         self.half_length = float((lengths / pieces).max()) / 2
         self.vertices = coordinates
         self.tree = cKDTree((self.starts + self.ends) / 2)
+        # Each block's first vertex samples it; the radius is how far the block strays from it.
+        self.samples = coordinates[:: self.BLOCK]
+        block = np.arange(len(coordinates)) // self.BLOCK
+        offsets = np.hypot(*(coordinates - self.samples[block]).T)
+        self.block_radius = np.maximum.reduceat(offsets, np.arange(0, len(coordinates), self.BLOCK))
+
+    def bounds(self, points: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(upper, lower) bounds of each point's distance to this outline, from its nearest
+        segment midpoint: the distance to that segment, and the midpoint's distance less half
+        a piece."""
+        midpoint_distance, nearest = self.tree.query(points)
+        upper = _segment_distances(points, self.starts[nearest], self.ends[nearest])
+        return upper, np.maximum(midpoint_distance - self.half_length, 0)
 
     def farthest(
         self, points: np.ndarray, starts: np.ndarray, outside: np.ndarray
@@ -118,9 +132,7 @@ class _Outline:
         reaches their block's best lower bound can be its farthest, and only those are
         settled exactly: any other point is nearer than the farthest one.
         """
-        midpoint_distance, nearest = self.tree.query(points)
-        upper = _segment_distances(points, self.starts[nearest], self.ends[nearest])
-        lower = np.maximum(midpoint_distance - self.half_length, 0)
+        upper, lower = self.bounds(points)
         block = np.repeat(np.arange(len(starts)), np.diff(np.append(starts, len(points))))
         best_lower = np.maximum.reduceat(lower, starts)
         best_lower_outside = np.maximum.reduceat(np.where(outside, lower, -np.inf), starts)
@@ -223,14 +235,41 @@ def _directed_distances(outlines, geometries, pairs):
         partners.setdefault(j, []).append(i)
     hausdorff, beyond = {}, {}
     for target, sources in partners.items():
-        points = np.concatenate([outlines[source].vertices for source in sources])
-        starts = np.cumsum([0] + [len(outlines[source].vertices) for source in sources[:-1]])
+        points, starts = _unpruned_vertices(outlines, geometries[target], outlines[target], sources)
         outside = ~shapely.contains_xy(geometries[target], points[:, 0], points[:, 1])
         farthest, farthest_outside = outlines[target].farthest(points, starts, outside)
         for n, source in enumerate(sources):
             hausdorff[source, target] = float(farthest[n])
             beyond[source, target] = float(farthest_outside[n])
     return hausdorff, beyond
+
+
+def _unpruned_vertices(outlines, target_geometry, target: _Outline, sources: list[int]):
+    """The sources' vertices that can still be the farthest from the target, and where each
+    source's run of them starts.
+
+    Distance to a line changes no faster than the point moves, so a block of vertices is at
+    most (its sample's distance + the block's radius) away. A block whose bound stays below
+    the best lower bound among its source's samples (or among its samples outside the target,
+    for the offsets) cannot hold the farthest vertex and is left out.
+    """
+    kept, counts = [], []
+    for source in sources:
+        outline = outlines[source]
+        upper, lower = target.bounds(outline.samples)
+        outside = ~shapely.contains_xy(
+            target_geometry, outline.samples[:, 0], outline.samples[:, 1]
+        )
+        reach = upper + outline.block_radius
+        needed = reach >= lower.max()
+        needed |= reach >= (lower[outside].max() if outside.any() else -np.inf)
+        if not outside.any():
+            needed[:] = True  # no sample outside: any vertex may be, and offsets need them all
+        vertex_block = np.arange(len(outline.vertices)) // outline.BLOCK
+        points = outline.vertices[needed[vertex_block]]
+        kept.append(points)
+        counts.append(len(points))
+    return np.concatenate(kept), np.cumsum([0, *counts[:-1]])
 
 
 @dataclass

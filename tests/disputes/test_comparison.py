@@ -2,6 +2,7 @@
 
 from datetime import date
 
+import numpy as np
 import pytest
 import shapely
 
@@ -97,3 +98,29 @@ def test_pairs_and_timeline_of_references():
         ("reference:1", None),
         ("reference:2", pytest.approx(90 / 110)),
     ]
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_offsets_and_hausdorff_match_a_brute_force_on_random_fields(seed):
+    rng = np.random.default_rng(seed)
+    angles = np.linspace(0, 2 * np.pi, 700, endpoint=False)
+
+    def field(bulge):
+        radius = 100 * (1 + 0.1 * np.sin(3 * angles)) + bulge * np.exp(-((angles - 2) ** 2) / 0.05)
+        radius += rng.normal(0, 0.3, len(angles))
+        dx, dy = rng.uniform(-2, 2, 2)
+        return shapely.Polygon(np.c_[dx + radius * np.cos(angles), dy + radius * np.sin(angles)])
+
+    a, b = field(rng.uniform(0, 15)), field(0)
+
+    [pair] = compare_pairs([claim("a", a), claim("b", b)])
+
+    def beyond(source, target):
+        vertices = shapely.points(shapely.get_coordinates(source))
+        distances = shapely.distance(vertices, target.boundary)
+        outside = ~shapely.contains(target, vertices)
+        return distances[outside].max() if outside.any() else 0.0
+
+    assert pair.hausdorff_m == pytest.approx(shapely.hausdorff_distance(a, b), rel=1e-9)
+    assert pair.offset_a_beyond_b_m == pytest.approx(beyond(a, b), rel=1e-9)
+    assert pair.offset_b_beyond_a_m == pytest.approx(beyond(b, a), rel=1e-9)
