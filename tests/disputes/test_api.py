@@ -308,3 +308,31 @@ def test_a_case_with_one_boundary_compares_to_nothing(client_for, clerk, village
     assert response.status_code == 200
     assert response.json()["pairs"] == []
     assert len(response.json()["boundaries"]) == 1
+
+
+def test_a_token_limited_to_another_township_sees_no_case(clerk, case, village):
+    from layers.access.services import api_token_create
+    from layers.areas.models import AdminArea, AreaLevel
+
+    township = village.parent
+    elsewhere = AdminArea.objects.create(
+        code="419821109000",
+        name="elsewhere",
+        level=AreaLevel.TOWNSHIP,
+        parent=township.parent,
+        geom=township.geom,
+    )
+
+    def client(area):
+        _token, key = api_token_create(
+            user=clerk, name=f"court {area.code}", scopes=["read:disputes"], area=area
+        )
+        api = APIClient()
+        api.credentials(HTTP_AUTHORIZATION=f"Bearer {key}")
+        return api
+
+    inside, outside = client(township), client(elsewhere)
+
+    assert [f["id"] for f in json.loads(inside.get(CASES).content)["features"]] == [case.pk]
+    assert json.loads(outside.get(CASES).content)["features"] == []
+    assert outside.get(f"{CASES}{case.pk}/comparison/").status_code == 404
