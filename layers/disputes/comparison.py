@@ -83,11 +83,12 @@ class _Outline:
     a k-d tree of segment midpoints: a segment whose midpoint is at distance d is at least
     d − (its length / 2) away, so the k nearest midpoints settle a point whenever the next
     midpoint is already too far to hold a nearer segment. Long segments are indexed in pieces
-    so that bound stays tight; the few points left unsettled are checked against every piece.
+    so that bound stays tight; the few points left unsettled are tried again with 8 × as many
+    midpoints, and at last against every piece.
     """
 
     NEAREST = 8
-    BLOCK = 8  # vertices stood for by one sample when pruning (see _directed_distances)
+    BLOCK = 8  # vertices stood for by one sample when pruning (see _unpruned_vertices)
 
     def __init__(self, geometry: shapely.Geometry):
         rings = shapely.get_rings(shapely.get_parts(geometry))
@@ -95,7 +96,11 @@ class _Outline:
         same_ring = ring_index[1:] == ring_index[:-1]  # a segment joins vertices of one ring
         starts, ends = coordinates[:-1][same_ring], coordinates[1:][same_ring]
         lengths = np.hypot(*(ends - starts).T)
-        piece = max(float(np.median(lengths)) * 2, 1e-9)
+        # Pieces of about twice the typical segment keep the bound tight; never more pieces
+        # than 5 × the segments, whatever mix of very long and very short segments comes in.
+        positive = lengths[lengths > 0]
+        typical = float(np.median(positive)) * 2 if positive.size else 1.0
+        piece = max(typical, float(lengths.sum()) / (4 * len(lengths)), 1e-9)
         pieces = np.maximum(np.ceil(lengths / piece).astype(int), 1)
         owner = np.repeat(np.arange(len(starts)), pieces)
         step = (np.arange(len(owner)) - np.repeat(np.cumsum(pieces) - pieces, pieces)) / pieces[

@@ -124,3 +124,16 @@ def test_offsets_and_hausdorff_match_a_brute_force_on_random_fields(seed):
     assert pair.hausdorff_m == pytest.approx(shapely.hausdorff_distance(a, b), rel=1e-9)
     assert pair.offset_a_beyond_b_m == pytest.approx(beyond(a, b), rel=1e-9)
     assert pair.offset_b_beyond_a_m == pytest.approx(beyond(b, a), rel=1e-9)
+
+
+def test_repeated_vertices_and_one_very_long_side():
+    # A GPS walk that stood still (repeated points) along one side of a 2 km strip.
+    still = [(0, 0)] * 50 + [(0.001 * n, 0) for n in range(50)]
+    a = shapely.Polygon([*still, (2000, 0), (2000, 10), (0, 10)])
+    b = shapely.box(0, 0, 2000, 12)
+
+    [pair] = compare_pairs([claim("a", a), claim("b", b)])
+
+    assert pair.hausdorff_m == pytest.approx(2)
+    assert pair.offset_b_beyond_a_m == pytest.approx(2)
+    assert pair.offset_a_beyond_b_m == pytest.approx(0, abs=1e-9)  # on B's line, not past it
