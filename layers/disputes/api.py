@@ -278,4 +278,7 @@ class ImageryViewSet(viewsets.ReadOnlyModelViewSet):
             return Response({"detail": _("The image is not converted yet.")}, status=409)
         if z > 24 or not (0 <= x < 2**z and 0 <= y < 2**z):
             return Response({"detail": _("No such tile.")}, status=404)
-        return HttpResponse(imagery.imagery_tile(image, z, x, y), content_type="image/png")
+        response = HttpResponse(imagery.imagery_tile(image, z, x, y), content_type="image/png")
+        # A converted image never changes; disputes are private, so only the browser keeps it.
+        response["Cache-Control"] = "private, max-age=86400"
+        return response
