@@ -25,6 +25,9 @@ api.register("departments", DepartmentViewSet, basename="department")
 api.register("incidents", IncidentViewSet, basename="incident")
 
 urlpatterns = [
+    path("api/v1/coverage/", include("layers.coverage.urls")),
+    path("", include("layers.incidents.urls")),
+    path("open311/v2/", include("layers.open311.urls")),
     path("api/v1/", include(api.urls)),
     path("", include("layers.disputes.urls")),
     path("tiles/", include("layers.tiles.urls")),

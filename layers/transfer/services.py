@@ -1,5 +1,6 @@
 """Importing a file into a layer (all rows or none) and exporting a layer to a file."""
 
+import tempfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
 from itertools import islice
@@ -93,7 +94,21 @@ def layer_export(*, layer: str, path: str | Path, format: str, area_code: str | 
                 _("no administrative area has code %(code)s") % {"code": area_code}
             )
         selected = selected.filter(**{f"{spec.area_code_lookup}__startswith": prefix})
-    return WRITERS[format](spec, selected, Path(path))
+    return _write_whole(WRITERS[format], spec, selected, Path(path))
+
+
+def _write_whole(writer, spec: LayerSpec, selected, target: Path) -> int:
+    """The writer's output replaces the target only once complete: a failure leaves the old file."""
+    with tempfile.NamedTemporaryFile(
+        dir=target.parent, prefix=f".{target.name}.", suffix=target.suffix, delete=False
+    ) as scratch:
+        partial = Path(scratch.name)
+    try:
+        written = writer(spec, selected, partial)
+        partial.replace(target)
+    finally:
+        partial.unlink(missing_ok=True)
+    return written
 
 
 def _layer_spec(layer: str) -> LayerSpec:
