@@ -16,8 +16,8 @@ class OfflineMap(folium.Map):
     """A folium map that loads only Leaflet, from our own static files: reports are read on
     intranets without internet, and folium's default CDN links would leave the map blank."""
 
-    default_js = [("leaflet", static("field/vendor/leaflet/leaflet.js"))]
-    default_css = [("leaflet_css", static("field/vendor/leaflet/leaflet.css"))]
+    default_js = [("leaflet", static("vendor/leaflet/leaflet.js"))]
+    default_css = [("leaflet_css", static("vendor/leaflet/leaflet.css"))]
 
 
 def case_map(case: DisputeCase) -> dict[str, str]:

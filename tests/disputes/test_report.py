@@ -33,7 +33,7 @@ def test_the_report_shows_boundaries_comparison_and_visits_offline(clerk, office
     assert response.status_code == 200
     html = response.content.decode()
     assert "D-2026-001" in html
-    assert "/static/field/vendor/leaflet/leaflet.js" in html
+    assert "/static/vendor/leaflet/leaflet.js" in html
     assert not EXTERNAL.findall(html), EXTERNAL.findall(html)
     assert "cdn" not in html.lower()
     # The map has a layer per boundary: two claims and two reference versions.
