@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "layers.jobs",
     "layers.tiles",
     "layers.ogc",
+    "layers.disputes",
     "layers.open311",
     "layers.supervision",
     "corsheaders",

@@ -30,6 +30,7 @@ urlpatterns = [
     path("open311/v2/", include("layers.open311.urls")),
     path("api/v1/supervision/", include("layers.supervision.urls")),
     path("api/v1/", include(api.urls)),
+    path("", include("layers.disputes.urls")),
     path("tiles/", include("layers.tiles.urls")),
     path("ogc/", include("layers.ogc.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
