@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "layers.jobs",
     "layers.tiles",
     "layers.ogc",
+    "layers.console",
     "corsheaders",
 ]
 
