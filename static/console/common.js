@@ -156,16 +156,15 @@
   }
 
   /** The filters as API query parameters (the same for REST lists, tiles and statistics). */
-  function filterParams(options = {}) {
+  function filterParams() {
     const params = new URLSearchParams();
     for (const value of state.category) params.append("category", value);
     for (const value of state.status) params.append("status", value);
     if (state.area) params.set("area", state.area);
     const { since, until } = timeWindow();
-    const names = options.timeNames || ["since", "until"];
     if (since) {
-      params.set(names[0], since.toISOString());
-      params.set(names[1], until.toISOString());
+      params.set("since", since.toISOString());
+      params.set("until", until.toISOString());
     }
     return params;
   }

@@ -17,8 +17,16 @@
     return value === null || value === undefined ? "—" : `${(value * 100).toFixed(1)}%`;
   }
 
+  /** The shared filters as the supervision API takes them: from/to are days, both included. */
   function params(extra) {
-    const query = C.filterParams({ timeNames: ["from", "to"] });
+    const query = C.filterParams();
+    const { since, until } = C.timeWindow();
+    query.delete("since");
+    query.delete("until");
+    if (since) {
+      query.set("from", C.formatDate(since));
+      query.set("to", C.formatDate(new Date(until.getTime() - 86400000)));
+    }
     for (const [name, value] of Object.entries(extra)) query.set(name, value);
     return query;
   }
@@ -82,7 +90,8 @@
   }
 
   function overdueTable(page) {
-    const items = page.results || (page.features || []).map((feature) => Object.assign({ id: feature.id }, feature.properties));
+    const items = page.results || [];
+    document.getElementById("overdue-count").textContent = page.count ? `(${page.count})` : "";
     const body = document.querySelector("#overdue-table tbody");
     if (!items.length) {
       body.replaceChildren(el("tr", {}, el("td", { colspan: 5, class: "muted" }, _("No overdue incident."))));
@@ -92,10 +101,10 @@
       ...items.map((item) =>
         el("tr", {}, [
           el("td", {}, el("a", { href: `/#incident=${item.id}` }, item.title || `#${item.id}`)),
-          el("td", {}, config.categories[item.category] || item.category || "—"),
-          el("td", {}, config.statuses[item.status] || item.status || "—"),
+          el("td", {}, config.categories[item.category] || item.category),
+          el("td", {}, config.statuses[item.status] || item.status),
           el("td", {}, C.formatDateTime(item.deadline)),
-          el("td", {}, item.area_name || item.area || "—"),
+          el("td", {}, [item.area_name || item.area_code || "—", item.grid_name ? ` · ${item.grid_name}` : ""]),
         ]),
       ),
     );

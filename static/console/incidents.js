@@ -229,7 +229,8 @@
     return el(
       "select",
       { name, required: options.required },
-      [options.blank ? el("option", { value: "" }, options.blank) : null, ...Object.entries(choices).map(([value, text]) => el("option", { value }, text))],
+      // An array of [value, text] keeps its order; an object's integer-like keys would be sorted.
+      [options.blank ? el("option", { value: "" }, options.blank) : null, ...(Array.isArray(choices) ? choices : Object.entries(choices)).map(([value, text]) => el("option", { value }, text))],
     );
   }
 
@@ -252,7 +253,7 @@
       case "evaluate":
         return [
           field(_("Satisfied"), select("satisfied", { true: _("Yes"), false: _("No, send it back") })),
-          field(_("Rating"), select("rating", { 5: "5", 4: "4", 3: "3", 2: "2", 1: "1" })),
+          field(_("Rating"), select("rating", [5, 4, 3, 2, 1].map((n) => [n, "★".repeat(n)]))),
           field(_("Review"), el("textarea", { name: "review", rows: 2 })),
         ];
       case "escalate":

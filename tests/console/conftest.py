@@ -26,10 +26,8 @@ pytestmark = pytest.mark.skipif(
     not CHROMIUM.exists(), reason="/usr/bin/chromium is absent (Debian package chromium)"
 )
 
-# The live server thread and the test share the database, so no test may wrap it in a
-# transaction; pytest-django flushes it after each test instead.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-# The live server listens where the no-request-leaves-127.0.0.1 check expects it.
+# The live server listens where the no-request-leaves-127.0.0.1 check expects it (read when
+# the session's live server starts, so set on import).
 os.environ.setdefault("DJANGO_LIVE_TEST_SERVER_ADDRESS", "127.0.0.1")
 
 
@@ -39,19 +37,26 @@ def chinese_by_default(settings):
     settings.LANGUAGE_CODE = "zh-hans"
 
 
-@pytest.fixture(scope="session")
+# Module scope: Playwright's event loop must be gone before other tests call asyncio.run().
+@pytest.fixture(scope="module")
 def browser():
     from playwright.sync_api import sync_playwright
 
     args = ["--use-angle=swiftshader", "--enable-unsafe-swiftshader"]
     if os.geteuid() == 0:
         args += ["--no-sandbox", "--disable-background-networking"]
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=str(CHROMIUM), headless=True, args=args
-        )
-        yield browser
-        browser.close()
+    # Playwright's sync API keeps an event loop running on this thread while it is open, and
+    # Django then refuses ORM calls (database set-up, fixtures) as if they came from async code.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    try:
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(
+                executable_path=str(CHROMIUM), headless=True, args=args
+            )
+            yield browser
+            browser.close()
+    finally:
+        del os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"]
 
 
 @pytest.fixture(autouse=True)

@@ -3,7 +3,9 @@ clicking, the dashboard, the login page and the language switch."""
 
 import pytest
 
-from tests.console.conftest import rendered, wait_for_map, wait_until_drawn
+from layers.incidents.models import Incident
+from layers.incidents.services import incident_accept
+from tests.console.conftest import SCREENSHOTS, rendered, wait_for_map, wait_until_drawn
 from tests.factories import LAT, LON
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -28,7 +30,8 @@ def test_login_page_is_chinese_by_default(browser, live_server):
         page.wait_for_url("**/login/?next=/")
         assert page.locator("html").get_attribute("lang") == "zh-hans"
         assert page.locator("h1").inner_text() == "网格治理指挥台"
-        page.screenshot(path=str(_screenshots() / "console-login.png"))
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(SCREENSHOTS / "console-login.png"))
     finally:
         page.close()
 
@@ -139,11 +142,13 @@ def test_an_incident_is_taken_through_its_lifecycle_by_clicking(
     assert timeline.count() == 6
     assert "operator" in timeline.last.inner_text()
     watched.screenshot("console-incident.png")
+    incident = Incident.objects.get(pk=int(page.evaluate("window.Console.state.incident")))
+    assert (incident.status, incident.rating, incident.review) == ("closed", 5, "处置及时")
+    assert incident.lead_department == county["police"]
+    assert incident.attachments.filter(kind="evidence").count() == 1
 
 
 def test_a_stale_step_is_explained_in_the_page(county, supervisor, open_page):
-    from layers.incidents.models import Incident
-    from layers.incidents.services import incident_accept
 
     watched = open_page(supervisor, "/")
     page = watched.page
@@ -193,10 +198,3 @@ def test_english_is_one_click_away(county, supervisor, open_page):
     # Strings of the scripts come from the JavaScript catalogue.
     page.wait_for_function("document.querySelector('#dashboard-scope').textContent !== ''")
     assert page.inner_text("#dashboard-scope").startswith("All areas")
-
-
-def _screenshots():
-    from tests.console.conftest import SCREENSHOTS
-
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    return SCREENSHOTS
