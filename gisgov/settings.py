@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "layers.tiles",
     "layers.ogc",
     "layers.console",
+    "layers.supervision",
     "corsheaders",
 ]
 
