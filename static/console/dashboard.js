@@ -54,7 +54,7 @@
       {
         animation: false,
         tooltip: { trigger: "item" },
-        series: [{ type: "pie", radius: ["35%", "65%"], data: rows.map((row) => ({ name: row.label || row.key, value: row.total })), label: { formatter: "{b}: {c}" } }],
+        series: [{ type: "pie", radius: ["35%", "65%"], data: rows.filter((row) => row.total > 0).map((row) => ({ name: row.label || row.key, value: row.total })), label: { formatter: "{b}: {c}" } }],
       },
       true,
     );

@@ -118,8 +118,10 @@
         api(`/api/v1/incidents/${id}/attachments/`),
       ]);
       if (C.state.incident !== String(id)) return;
+      const opened = !current || current.id !== incident.id;
       current = incident;
       renderDetail(incident, events, attachments);
+      if (opened && window.ConsoleMap && incident.geometry) window.ConsoleMap.reveal(incident.geometry.coordinates);
     } catch (error) {
       C.showStatus(status, "error", `${_("The incident could not be loaded:")} ${error.message}`);
     }

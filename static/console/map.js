@@ -101,7 +101,7 @@
     id: "incidents",
     tileLayer: "incidents",
     label: _("Incidents"),
-    layers: ["incident-clusters", "incident-cluster-count", "incidents-point"],
+    layers: ["incident-clusters", "incident-cluster-count", "incidents-point", "incident-selected"],
     legend: [
       { kind: "circle", colour: "#e8590c", text: interpolate(_("Cluster with its count (below zoom %s)"), [config.clusterBelowZoom]) },
       ...Object.entries(CATEGORY_COLOURS).map(([category, colour]) => ({ kind: "circle", colour, text: config.categories[category] })),
@@ -272,6 +272,14 @@
         "source-layer": "incidents",
         filter: ["!", ["has", "count"]],
         paint: { "circle-radius": 6, "circle-color": colours, "circle-stroke-color": "#fff", "circle-stroke-width": 1.5 },
+      },
+      {
+        id: "incident-selected",
+        type: "circle",
+        source: "incidents",
+        "source-layer": "incidents",
+        filter: selectedFilter(),
+        paint: { "circle-radius": 11, "circle-color": "rgba(0,0,0,0)", "circle-stroke-color": "#212529", "circle-stroke-width": 3 },
       },
     );
   }
@@ -513,6 +521,12 @@
     map.getSource("incidents").setTiles([tileUrl("incidents", params)]);
   }
 
+  /** The incident open in the side panel is ringed on the map. */
+  function selectedFilter() {
+    const id = Number(C.state.incident);
+    return ["all", ["!", ["has", "count"]], ["==", ["id"], Number.isFinite(id) && id > 0 ? id : -1]];
+  }
+
   function applyAreaHighlight() {
     if (map.getLayer("areas-selected")) map.setFilter("areas-selected", ["==", ["get", "code"], C.state.area || ""]);
   }
@@ -529,6 +543,7 @@
       applyVisibility();
     }
     if (changed.includes("map")) followViewInUrl();
+    if (changed.includes("incident") && map.getLayer("incident-selected")) map.setFilter("incident-selected", selectedFilter());
   });
 
   /** Moves the map to the view the URL names, when someone edits or pastes it. */
@@ -590,6 +605,10 @@
     refreshIncidents() {
       tileVersion += 1;
       refreshIncidentTiles();
+    },
+    /** Pans to an incident opened from the list when it lies outside the view. */
+    reveal(coordinates) {
+      if (!map.getBounds().contains(coordinates)) map.easeTo({ center: coordinates, duration: 300 });
     },
     flyTo(coordinates) {
       map.flyTo({ center: coordinates, zoom: Math.max(map.getZoom(), config.clusterBelowZoom + 1) });

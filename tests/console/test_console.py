@@ -83,6 +83,10 @@ def test_filters_drive_the_list_and_the_map(county, supervisor, open_page):
     page.click("#filters-reset")
     page.wait_for_selector(".incident-item")
     wait_until_drawn(page, ["incidents-point"])
+    # The incident opened from the list is ringed on the map.
+    page.locator(".incident-item").first.click()
+    page.wait_for_selector("#detail-status")
+    wait_until_drawn(page, ["incident-selected"])
     watched.screenshot("console-laptop.png")
 
 
