@@ -104,6 +104,7 @@
   const defaults = { category: [], status: [], area: "", window: "365", end: "0", layers: null, map: "", incident: "" };
   const state = Object.assign({}, defaults);
   const listeners = [];
+  let writtenHash = null; // the hash as we last wrote it
 
   function readHash() {
     const params = new URLSearchParams(location.hash.replace(/^#/, ""));
@@ -126,6 +127,7 @@
     }
     const hash = params.toString().replace(/%2C/g, ",").replace(/%2F/g, "/");
     history.replaceState(null, "", hash ? `#${hash}` : location.pathname + location.search);
+    writtenHash = location.hash;
     for (const link of document.querySelectorAll("#nav-map, #nav-dashboard")) {
       link.hash = hash;
     }
@@ -133,6 +135,9 @@
 
   /** Changes the state; `changed` tells listeners which keys moved (filters, map, incident…). */
   function setState(patch) {
+    // A hash typed or pasted since our last write, whose hashchange event has not come yet,
+    // is taken in first rather than overwritten.
+    if (location.hash !== writtenHash) followHash();
     const changed = Object.keys(patch).filter((key) => JSON.stringify(state[key]) !== JSON.stringify(patch[key]));
     if (!changed.length) return;
     Object.assign(state, patch);
@@ -227,15 +232,16 @@
     render();
   }
 
-  readHash();
-  window.addEventListener("hashchange", () => {
-    const before = JSON.stringify(state);
+  function followHash() {
     const old = Object.assign({}, state);
     readHash();
-    if (JSON.stringify(state) === before) return;
+    writtenHash = location.hash;
     const changed = Object.keys(state).filter((key) => JSON.stringify(state[key]) !== JSON.stringify(old[key]));
-    for (const listener of listeners) listener(changed);
-  });
+    if (changed.length) for (const listener of listeners) listener(changed);
+  }
+
+  readHash();
+  window.addEventListener("hashchange", followHash);
 
   window.Console = {
     config,

@@ -311,7 +311,8 @@
       source: "incidents",
       "source-layer": "incidents",
       filter: ["has", "count"],
-      layout: { "text-field": ["to-string", ["get", "count"]], "text-font": LABEL_FONT, "text-size": 11, "text-allow-overlap": true },
+      // Counts that would overlap are left out; the circle sizes still tell them apart.
+      layout: { "text-field": ["to-string", ["get", "count"]], "text-font": LABEL_FONT, "text-size": 11 },
       paint: { "text-color": "#ffffff" },
     });
   }

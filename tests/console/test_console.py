@@ -65,6 +65,10 @@ def test_map_shows_the_grids_and_each_layer_toggles(county, supervisor, open_pag
     assert page.input_value("#filter-area") == "419821102000"
     wait_for_map(page)
     assert abs(page.evaluate("window.consoleMap.getZoom()") - 14.5) < 0.01
+    # A view pasted into the address bar of the open console is followed.
+    page.evaluate(f"location.hash = 'map=13/{LAT}/{LON + 0.25}'")
+    page.wait_for_function("Math.abs(window.consoleMap.getZoom() - 13) < 0.01")
+    assert abs(page.evaluate("window.consoleMap.getCenter().lng") - (LON + 0.25)) < 1e-4
 
 
 def test_filters_drive_the_list_and_the_map(county, supervisor, open_page):
