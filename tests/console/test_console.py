@@ -5,10 +5,16 @@ import pytest
 
 from layers.incidents.models import Incident
 from layers.incidents.services import incident_accept
-from tests.console.conftest import SCREENSHOTS, rendered, wait_for_map, wait_until_drawn
+from tests.console.conftest import (
+    SCREENSHOTS,
+    needs_chromium,
+    rendered,
+    wait_for_map,
+    wait_until_drawn,
+)
 from tests.factories import LAT, LON
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [needs_chromium, pytest.mark.django_db(transaction=True)]
 
 # Deep enough for buildings and single incidents, over the west village's features.
 CLOSE_VIEW = f"#map=14.5/{LAT}/{LON}&layers=areas,grids,buildings,cameras,key-sites,incidents"
