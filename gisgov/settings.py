@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "layers.ogc",
     "layers.disputes",
     "layers.open311",
+    "layers.console",
     "layers.supervision",
     "corsheaders",
 ]

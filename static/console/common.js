@@ -1,0 +1,266 @@
+/* Shared by the console pages: settings from the server, API calls, and the filter state that the
+   map, the incident list and the charts all follow. The state lives in the URL hash so a link
+   reproduces the view. */
+(function () {
+  "use strict";
+
+  const config = JSON.parse(document.getElementById("console-config").textContent);
+  const gettext = window.gettext || ((text) => text);
+  const interpolate = window.interpolate || ((format, values) => format);
+  const DAY_MS = 24 * 3600 * 1000;
+  const LIST_KEYS = ["category", "status", "layers"];
+
+  class ApiError extends Error {
+    constructor(status, message, body) {
+      super(message);
+      this.status = status;
+      this.body = body;
+    }
+  }
+
+  function csrfToken() {
+    const match = document.cookie.match(/(?:^|;\s*)csrftoken=([^;]+)/);
+    return match ? decodeURIComponent(match[1]) : "";
+  }
+
+  /** The problem a 4xx/5xx body names, as one line a person can read. */
+  function describeError(status, body) {
+    if (body && typeof body === "object") {
+      if (typeof body.detail === "string") return body.detail;
+      const parts = [];
+      for (const [field, messages] of Object.entries(body)) {
+        const text = Array.isArray(messages) ? messages.join(" ") : JSON.stringify(messages);
+        parts.push(field === "non_field_errors" ? text : `${field}: ${text}`);
+      }
+      if (parts.length) return parts.join("; ");
+    }
+    return interpolate(gettext("The server answered %s."), [status]);
+  }
+
+  /** fetch() for our own APIs: session cookie, CSRF header on writes, JSON or a thrown ApiError. */
+  async function api(url, options = {}) {
+    const headers = Object.assign({ Accept: "application/json" }, options.headers || {});
+    const method = (options.method || "GET").toUpperCase();
+    let body = options.body;
+    if (method !== "GET") {
+      headers["X-CSRFToken"] = csrfToken();
+      if (body && !(body instanceof FormData)) {
+        headers["Content-Type"] = "application/json";
+        body = JSON.stringify(body);
+      }
+    }
+    let response;
+    try {
+      response = await fetch(url, { method, headers, body, credentials: "same-origin" });
+    } catch (error) {
+      throw new ApiError(0, gettext("The server cannot be reached. Check the network and try again."));
+    }
+    const text = await response.text();
+    let data = null;
+    try {
+      data = text ? JSON.parse(text) : null;
+    } catch (error) {
+      data = null;
+    }
+    if (!response.ok) throw new ApiError(response.status, describeError(response.status, data), data);
+    return data;
+  }
+
+  /** A DOM element: el("li", {class: "x", onclick: f}, [children or text]). */
+  function el(tag, attributes = {}, children = []) {
+    const node = document.createElement(tag);
+    for (const [name, value] of Object.entries(attributes)) {
+      if (value === null || value === undefined || value === false) continue;
+      if (name.startsWith("on")) node.addEventListener(name.slice(2), value);
+      else if (name === "text") node.textContent = value;
+      else node.setAttribute(name, value === true ? "" : value);
+    }
+    for (const child of [].concat(children)) {
+      if (child === null || child === undefined) continue;
+      node.append(child instanceof Node ? child : document.createTextNode(String(child)));
+    }
+    return node;
+  }
+
+  /** Shows loading, error or information text in a status element; empty text hides it. */
+  function showStatus(element, kind, text) {
+    element.className = text ? `notice notice-${kind}` : "";
+    element.textContent = text || "";
+    element.hidden = !text;
+  }
+
+  function formatDateTime(value) {
+    if (!value) return "—";
+    const date = typeof value === "number" ? new Date(value * 1000) : new Date(value);
+    return date.toLocaleString(document.documentElement.lang || undefined, { hour12: false });
+  }
+
+  function formatDate(date) {
+    const pad = (n) => String(n).padStart(2, "0");
+    return `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())}`;
+  }
+
+  // ---- the shared filter state ------------------------------------------------------------
+  const defaults = { category: [], status: [], area: "", window: "365", end: "0", layers: null, map: "", incident: "" };
+  const state = Object.assign({}, defaults);
+  const listeners = [];
+  let writtenHash = null; // the hash as we last wrote it
+
+  function readHash() {
+    const params = new URLSearchParams(location.hash.replace(/^#/, ""));
+    for (const key of Object.keys(defaults)) {
+      if (!params.has(key)) {
+        state[key] = Array.isArray(defaults[key]) ? [] : defaults[key];
+        continue;
+      }
+      const value = params.get(key);
+      state[key] = LIST_KEYS.includes(key) ? value.split(",").filter(Boolean) : value;
+    }
+  }
+
+  function writeHash() {
+    const params = new URLSearchParams();
+    for (const [key, value] of Object.entries(state)) {
+      if (value === null || value === "" || (Array.isArray(value) && !value.length && key !== "layers")) continue;
+      if (String(value) === String(defaults[key])) continue;
+      params.set(key, Array.isArray(value) ? value.join(",") : value);
+    }
+    const hash = params.toString().replace(/%2C/g, ",").replace(/%2F/g, "/");
+    history.replaceState(null, "", hash ? `#${hash}` : location.pathname + location.search);
+    writtenHash = location.hash;
+    for (const link of document.querySelectorAll("#nav-map, #nav-dashboard")) {
+      link.hash = hash;
+    }
+  }
+
+  /** Changes the state; `changed` tells listeners which keys moved (filters, map, incident…). */
+  function setState(patch) {
+    // A hash typed or pasted since our last write, whose hashchange event has not come yet,
+    // is taken in first rather than overwritten.
+    if (location.hash !== writtenHash) followHash();
+    const changed = Object.keys(patch).filter((key) => JSON.stringify(state[key]) !== JSON.stringify(patch[key]));
+    if (!changed.length) return;
+    Object.assign(state, patch);
+    writeHash();
+    for (const listener of listeners) listener(changed);
+  }
+
+  function onChange(listener) {
+    listeners.push(listener);
+  }
+
+  /** The reporting window [since, until) the time slider chooses, or nulls for all time. */
+  function timeWindow() {
+    const days = Number(state.window);
+    if (!days) return { since: null, until: null };
+    const today = new Date();
+    today.setHours(0, 0, 0, 0);
+    const until = new Date(today.getTime() + (1 + Number(state.end)) * DAY_MS);
+    const since = new Date(until.getTime() - days * DAY_MS);
+    return { since, until };
+  }
+
+  /** The filters as API query parameters (the same for REST lists, tiles and statistics). */
+  function filterParams() {
+    const params = new URLSearchParams();
+    for (const value of state.category) params.append("category", value);
+    for (const value of state.status) params.append("status", value);
+    if (state.area) params.set("area", state.area);
+    const { since, until } = timeWindow();
+    if (since) {
+      params.set("since", since.toISOString());
+      params.set("until", until.toISOString());
+    }
+    return params;
+  }
+
+  const FILTER_KEYS = ["category", "status", "area", "window", "end"];
+
+  function filtersChanged(changed) {
+    return changed.some((key) => FILTER_KEYS.includes(key));
+  }
+
+  function bindFilterBar() {
+    const form = document.getElementById("filters");
+    if (!form) return;
+    const windowSelect = document.getElementById("time-window");
+    const endSlider = document.getElementById("time-end");
+    const rangeOutput = document.getElementById("time-range");
+
+    function render() {
+      for (const box of form.querySelectorAll("input[type=checkbox]")) {
+        box.checked = state[box.name].includes(box.value);
+      }
+      for (const details of form.querySelectorAll("details.dropdown")) {
+        const count = details.querySelectorAll("input:checked").length;
+        details.querySelector("[data-count]").textContent = count ? `(${count})` : "";
+      }
+      document.getElementById("filter-area").value = state.area;
+      windowSelect.value = state.window;
+      endSlider.value = state.end;
+      endSlider.disabled = state.window === "0";
+      const { since, until } = timeWindow();
+      rangeOutput.textContent = since
+        ? `${formatDate(since)} — ${formatDate(new Date(until.getTime() - DAY_MS))}`
+        : gettext("All time");
+    }
+
+    form.addEventListener("change", (event) => {
+      const target = event.target;
+      if (target.type === "checkbox") {
+        const values = [...form.querySelectorAll(`input[name=${target.name}]:checked`)].map((box) => box.value);
+        setState({ [target.name]: values });
+      } else if (target.id === "filter-area") {
+        setState({ area: target.value });
+      } else if (target === windowSelect) {
+        setState({ window: target.value });
+      } else if (target === endSlider) {
+        setState({ end: target.value });
+      }
+    });
+    // The slider's label follows it while it is dragged; the data follows when it is let go.
+    endSlider.addEventListener("input", () => {
+      const saved = state.end;
+      state.end = endSlider.value;
+      render();
+      state.end = saved;
+    });
+    document.getElementById("filters-reset").addEventListener("click", () => {
+      setState({ category: [], status: [], area: "", window: defaults.window, end: defaults.end });
+    });
+    onChange(render);
+    render();
+  }
+
+  function followHash() {
+    const old = Object.assign({}, state);
+    readHash();
+    writtenHash = location.hash;
+    const changed = Object.keys(state).filter((key) => JSON.stringify(state[key]) !== JSON.stringify(old[key]));
+    if (changed.length) for (const listener of listeners) listener(changed);
+  }
+
+  readHash();
+  window.addEventListener("hashchange", followHash);
+
+  window.Console = {
+    config,
+    gettext,
+    interpolate,
+    api,
+    ApiError,
+    el,
+    showStatus,
+    formatDateTime,
+    formatDate,
+    state,
+    setState,
+    onChange,
+    filterParams,
+    filtersChanged,
+    timeWindow,
+    writeHash,
+  };
+  bindFilterBar();
+  writeHash();
+})();
