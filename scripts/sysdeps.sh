@@ -1,7 +1,6 @@
 #!/usr/bin/env bash
 # Installs the Debian packages gisgov needs when they are missing (through sudo when not root).
 set -euo pipefail
-packages=(postgresql-15-postgis-3 postgresql-client-15 gdal-bin python3-venv chromium)
 packages=(postgresql-15-postgis-3 postgresql-client-15 gdal-bin python3-venv chromium fonts-noto-cjk)
 missing=()
 for p in "${packages[@]}"; do
