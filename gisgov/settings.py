@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "layers.jobs",
     "layers.tiles",
     "layers.ogc",
+    "layers.heatmaps",
     "corsheaders",
 ]
 
@@ -157,3 +158,18 @@ GISGOV_TILES_CLUSTER_BELOW_ZOOM = env_int("GISGOV_TILES_CLUSTER_BELOW_ZOOM", 14)
 
 # An evidence photo whose EXIF position lies farther than this from its incident is flagged.
 GISGOV_EVIDENCE_MAX_DISTANCE_M = env_int("GISGOV_EVIDENCE_MAX_DISTANCE_M", 500)
+
+# Heatmaps: incidents are pre-binned in cells of this many metres (a requested cell is a multiple);
+# category weights multiply each incident's kernel; hot spots need at least this many incidents.
+GISGOV_HEATMAP_BASE_CELL_M = env_int("GISGOV_HEATMAP_BASE_CELL_M", 50)
+GISGOV_HEATMAP_CATEGORY_WEIGHTS = {
+    "dispute": 1.0,
+    "public_safety": 1.5,
+    "safety_hazard": 1.5,
+    "livelihood": 1.0,
+    "urban_management": 0.5,
+    "sudden_event": 2.0,
+}
+GISGOV_HEATMAP_MAX_CELLS = env_int("GISGOV_HEATMAP_MAX_CELLS", 4_000_000)
+GISGOV_HEATMAP_EXACT_MAX_POINTS = env_int("GISGOV_HEATMAP_EXACT_MAX_POINTS", 50_000)
+GISGOV_HOTSPOT_MIN_INCIDENTS = env_int("GISGOV_HOTSPOT_MIN_INCIDENTS", 30)
