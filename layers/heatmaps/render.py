@@ -71,8 +71,8 @@ def lonlat_png(grid: Grid, values: np.ndarray, maximum: float) -> tuple[bytes, l
         dst_crs=f"EPSG:{STORAGE_SRID}",
         resampling=Resampling.bilinear,
     )
-    west, north = transform * (0, 0)
-    east, south = transform * (width, height)
+    west, north = transform @ (0, 0)
+    east, south = transform @ (width, height)
     return png(warped, maximum), [west, south, east, north]
 
 
