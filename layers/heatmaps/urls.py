@@ -7,5 +7,6 @@ urlpatterns = [
     path("api/v1/heatmaps/density/", views.density_view, name="heatmaps-density"),
     path("api/v1/heatmaps/hexbins/", views.hexbins_view, name="heatmaps-hexbins"),
     path("api/v1/heatmaps/hotspots/", views.hotspots_view, name="heatmaps-hotspots"),
+    path("api/v1/heatmaps/jobs/<int:job_id>/", views.job_view, name="heatmaps-job"),
     path("tiles/heat/<str:z>/<str:x>/<str:y>.png", views.heat_tile_view, name="heatmaps-tile"),
 ]

@@ -9,6 +9,7 @@ from functools import wraps
 
 import numpy as np
 from django.http import HttpResponse, JsonResponse
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 from rasterio.warp import transform as reproject_points
@@ -18,11 +19,13 @@ from rest_framework.exceptions import AuthenticationFailed
 from layers.access import policy
 from layers.access.requests import authenticate
 from layers.common.constants import STORAGE_SRID, WEB_MERCATOR_SRID
-from layers.heatmaps import density, hotspots, maps, render, selection, services
+from layers.heatmaps import density, hotspots, maps, render, selection, services, tasks
 from layers.heatmaps.selection import InvalidParameters, TooFewIncidents
+from layers.jobs.models import JobRun
 
 DENSITY_FORMATS = ("json", "geotiff", "png")
 HOTSPOT_FORMATS = ("geojson", "html")
+RUN_MODES = ("now", "background")
 MAX_TILE_ZOOM = 22
 MIN_TILE_ZOOM = 5
 TILE_DEFAULT_MAX = 1000.0
@@ -98,8 +101,16 @@ def hexbins_view(request):
 def hotspots_view(request):
     """Getis-Ord Gi* hot and cold spots on hexagon bins: GeoJSON or an offline folium map."""
     output = _choice(request.GET, "format", HOTSPOT_FORMATS)
+    run = _choice(request.GET, "run", RUN_MODES)
     sel = selection.parse_selection(request, request.GET)
     size, band, weighted = hotspots.parse_hex_options(request.GET)
+    if run == "background":
+        user = request.user if request.user.is_authenticated else None
+        job = tasks.hot_spots_enqueue(
+            selection=sel, size=size, band=band, weighted=weighted, user=user
+        )
+        url = request.build_absolute_uri(reverse("heatmaps-job", kwargs={"job_id": job.pk}))
+        return JsonResponse({"job": job.pk, "status": job.status, "url": url}, status=202)
     bins = hotspots.hexbins(sel, size, weighted)
     spots = hotspots.hot_spots(bins, band, weighted)
     collection = hotspots.feature_collection(bins, spots)
@@ -109,6 +120,28 @@ def hotspots_view(request):
         bounds = _collection_bounds(collection)
         return HttpResponse(maps.hot_spot_map(collection, bounds), content_type="text/html")
     return JsonResponse(collection, content_type="application/geo+json")
+
+
+@incidents_endpoint
+def job_view(request, job_id: int):
+    """A background hot-spot run: status, progress and, once done, its GeoJSON."""
+    job = JobRun.objects.filter(pk=job_id, kind=tasks.HOT_SPOTS_JOB_KIND).first()
+    mine = job is not None and (
+        request.user.is_superuser or (job.created_by_id and job.created_by_id == request.user.pk)
+    )
+    if not mine:
+        return JsonResponse({"detail": _("No such hot-spot job of yours.")}, status=404)
+    return JsonResponse(
+        {
+            "job": job.pk,
+            "status": job.status,
+            "done": job.done,
+            "total": job.total,
+            "percent": job.percent,
+            "message": job.message,
+            "result": job.result,
+        }
+    )
 
 
 @incidents_endpoint

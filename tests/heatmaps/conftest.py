@@ -8,6 +8,7 @@ from django.utils import timezone
 from layers.access.services import api_token_create
 from tests import factories as f
 from tests.factories import LAT, LON
+from tests.jobs.conftest import run_worker  # noqa: F401  (the jobs tests' worker fixture)
 
 # Mid-day, so that a window edge in the tests never falls on a local midnight by accident.
 NOON = dt.datetime(2026, 3, 10, 12, 0, tzinfo=dt.UTC)

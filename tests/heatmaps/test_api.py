@@ -123,3 +123,19 @@ def test_heat_tiles_are_png_and_empty_far_away(staff_client, cluster):
     assert staff_client.get(f"/tiles/heat/{z}/{x}/{y}.png").status_code == 204
     assert staff_client.get("/tiles/heat/13/abc/1.png").status_code == 400
     assert "z" in staff_client.get("/tiles/heat/2/0/0.png").json()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_background_run_reports_progress_and_the_same_answer(
+    staff_client, cluster, county, run_worker
+):
+    query = {"area": county["west"].code, "size": 300}
+    queued = staff_client.get(HOTSPOTS, {**query, "run": "background"})
+    assert queued.status_code == 202
+    url = queued.json()["url"]
+    assert staff_client.get(url).json()["status"] == "queued"
+    run_worker()
+    job = staff_client.get(url).json()
+    assert job["status"] == "succeeded" and job["percent"] == 100
+    direct = staff_client.get(HOTSPOTS, query).json()
+    assert job["result"]["features"] == direct["features"]
