@@ -83,16 +83,17 @@ def grid_around(
 def cell_counts(grid: Grid, cell_x, cell_y, weight, base_cell: float) -> np.ndarray:
     """Weighted counts per grid cell from base-cell indices (grid.cell a multiple of base_cell)."""
     factor = round(grid.cell / base_cell)
-    col = np.floor_divide(cell_x, factor).astype(np.int64) - round(grid.west / grid.cell)
-    row_from_south = np.floor_divide(cell_y, factor).astype(np.int64) - round(
-        grid.south / grid.cell
-    )
+    if factor == 1:
+        col = cell_x - round(grid.west / grid.cell)
+        row_from_south = cell_y - round(grid.south / grid.cell)
+    else:
+        col = cell_x // factor - round(grid.west / grid.cell)
+        row_from_south = cell_y // factor - round(grid.south / grid.cell)
     inside = (col >= 0) & (col < grid.width) & (row_from_south >= 0)
     inside &= row_from_south < grid.height
-    row = grid.height - 1 - row_from_south[inside]
-    flat = row * grid.width + col[inside]
-    counts = np.bincount(flat, weights=weight[inside], minlength=grid.width * grid.height)
-    return counts.reshape(grid.height, grid.width)
+    flat = row_from_south.astype(np.int64) * grid.width + col
+    counts = np.bincount(flat[inside], weights=weight[inside], minlength=grid.width * grid.height)
+    return np.flipud(counts.reshape(grid.height, grid.width))
 
 
 def stencil(kernel: str, bandwidth: float, cell: float) -> np.ndarray:
@@ -110,8 +111,8 @@ def binned_density(counts: np.ndarray, kernel: str, bandwidth: float, cell: floa
     (±1e-12 where the true value is 0) is cleared.
     """
     weights = stencil(kernel, bandwidth, cell)
-    rows, cols = np.nonzero(counts)
-    if len(rows) * weights.size < counts.size:
+    if np.count_nonzero(counts) * weights.size < counts.size:
+        rows, cols = np.nonzero(counts)
         return _scatter(counts, rows, cols, weights)
     density = signal.oaconvolve(counts, weights, mode="same")
     density[np.abs(density) < 1e-9 * max(1.0, float(weights.max()))] = 0.0

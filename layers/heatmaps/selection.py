@@ -124,34 +124,34 @@ def binned(selection: Selection, weights: dict[str, float]) -> Binned:
     first_day = _local_day(selection.start, tz, round_up=True)
     end_day = _local_day(selection.end, tz, round_up=False)
     parts: list[tuple[str, np.ndarray, np.ndarray, np.ndarray]] = []
-    base = {
-        "categories": list(selection.categories),
-        "statuses": list(selection.statuses),
-        "with_areas": selection.area_ids is not None,
-    }
+    base = {"categories": list(selection.categories), "statuses": list(selection.statuses)}
     if first_day is not None and end_day is not None and first_day >= end_day:
-        parts += _fetch("edge_cells", {**base, "start": selection.start, "end": selection.end})
+        parts += _edge_cells({**base, "start": selection.start, "end": selection.end})
     else:
-        parts += _fetch("day_cells", {**base, "first_day": first_day, "end_day": end_day})
+        parts += _day_cells({**base, "first_day": first_day, "end_day": end_day})
         if first_day is not None and selection.start < _midnight(first_day, tz):
             edge = {"start": selection.start, "end": _midnight(first_day, tz)}
-            parts += _fetch("edge_cells", {**base, **edge})
+            parts += _edge_cells({**base, **edge})
         if end_day is not None and _midnight(end_day, tz) < selection.end:
             edge = {"start": _midnight(end_day, tz), "end": selection.end}
-            parts += _fetch("edge_cells", {**base, **edge})
+            parts += _edge_cells({**base, **edge})
+    return _gather(parts, weights, selection.area_ids)
+
+
+def _gather(parts, weights: dict[str, float], area_ids: np.ndarray | None) -> Binned:
+    """One vector per column over all groups, sorted by category so that weights are runs."""
+    parts = sorted(parts, key=lambda part: part[0])
     if not parts:
         empty = np.empty(0, np.int32)
         return Binned(empty, empty, np.empty(0), 0)
+    cell_x = np.concatenate([p[1] for p in parts])
+    cell_y = np.concatenate([p[2] for p in parts])
     lengths = np.fromiter((len(p[1]) for p in parts), dtype=np.int64, count=len(parts))
     weight = np.repeat(np.array([weights[p[0]] for p in parts]), lengths)
-    cell_x = np.concatenate([p[1] for p in parts]).astype(np.int32)
-    cell_y = np.concatenate([p[2] for p in parts]).astype(np.int32)
-    if selection.area_ids is not None:
-        areas = np.concatenate([p[3] for p in parts]).astype(np.int64)
-        wanted = np.zeros(
-            max(int(areas.max(initial=0)), int(selection.area_ids.max(initial=0))) + 1, bool
-        )
-        wanted[selection.area_ids] = True
+    if area_ids is not None:
+        areas = np.concatenate([p[3] for p in parts])
+        wanted = np.zeros(max(int(areas.max(initial=0)), int(area_ids.max(initial=0))) + 1, bool)
+        wanted[area_ids] = True
         keep = wanted[areas]
         cell_x, cell_y, weight = cell_x[keep], cell_y[keep], weight[keep]
     return Binned(cell_x, cell_y, weight, len(cell_x))
@@ -193,18 +193,66 @@ def extent(selection: Selection) -> tuple[float, float, float, float] | None:
     return None if box is None or box[0] is None else tuple(box)
 
 
-def _fetch(name: str, params: dict) -> list[tuple[str, np.ndarray, np.ndarray, np.ndarray]]:
+# Day-cell groups this process has read, by version: a version is never reused, so an entry is
+# valid as long as the table still holds that version; a warm city-wide read then moves only
+# the versions, not the cells.
+_GROUPS: dict[int, tuple[str, np.ndarray, np.ndarray, np.ndarray]] = {}
+
+
+def _day_cells(params: dict) -> list[tuple[str, np.ndarray, np.ndarray, np.ndarray]]:
+    """The groups of whole days, from this process's cache where it holds their version."""
+    for _attempt in range(3):
+        versions = [row[0] for row in _query("day_cells", params)]
+        missing = [v for v in versions if v not in _GROUPS]
+        fetched = (
+            {
+                version: (category, _int4(xs), _int4(ys), _int4(areas))
+                for version, category, xs, ys, areas in _query(
+                    "day_cells_of", {"versions": missing}
+                )
+            }
+            if missing
+            else {}
+        )
+        if len(fetched) == len(missing):
+            break
+        # A writer recomputed some group between the two reads: read the versions again.
+    else:
+        raise RuntimeError("the daily cells kept changing while being read")
+    groups = [_GROUPS.get(v) or fetched[v] for v in versions]
+    if settings.GISGOV_HEATMAP_CACHE:
+        _GROUPS.update(fetched)
+        if _covers_everything(params):
+            for stale in set(_GROUPS) - set(versions):
+                del _GROUPS[stale]
+    return groups
+
+
+def _edge_cells(params: dict) -> list[tuple[str, np.ndarray, np.ndarray, np.ndarray]]:
+    return [
+        (category, _int4(xs), _int4(ys), _int4(areas))
+        for category, xs, ys, areas in _query("edge_cells", params)
+    ]
+
+
+def _covers_everything(params: dict) -> bool:
+    return (
+        params["first_day"] is None
+        and params["end_day"] is None
+        and set(params["categories"]) == set(Category.values)
+        and set(params["statuses"]) == set(Status.values)
+    )
+
+
+def _query(name: str, params: dict) -> list[tuple]:
     connection.ensure_connection()
     with psycopg.Cursor(connection.connection) as cursor:
         cursor.execute(template("heatmaps", name).as_string(), params, binary=True)
-        return [
-            (category, _int4(xs), _int4(ys), _int4(areas))
-            for category, xs, ys, areas in cursor.fetchall()
-        ]
+        return cursor.fetchall()
 
 
 def _int4(packed: bytes) -> np.ndarray:
-    return np.frombuffer(packed, dtype=">i4")
+    return np.frombuffer(packed, dtype=">i4").astype(np.int32)
 
 
 def _village_ids(areas) -> np.ndarray:

@@ -192,7 +192,7 @@ def _density_summary(result: services.DensityMap, maximum: float) -> dict:
     # Ten argmax passes: argpartition is slow on grids that are mostly zeros.
     remaining = values.ravel().copy()
     top = []
-    for _ in range(min(PEAKS, remaining.size)):
+    for _peak in range(min(PEAKS, remaining.size)):
         top.append(int(np.argmax(remaining)))
         remaining[top[-1]] = -np.inf
     top = np.array(top)

@@ -3,7 +3,9 @@
 One row per (local day, category, status) holds the base metric cell (column, row) and the
 village of every incident of that group, as parallel packed big-endian int4 vectors (bytea). A heatmap reads the rows of
 its window (at most days x categories x statuses, a few tens of thousands) as flat arrays in
-one round trip; the point table itself (millions of rows) is never scanned for a map.
+one round trip; the point table itself (millions of rows) is never scanned for a map. Each row
+has a version (a sequence number given on every recompute) so that a reader may keep the groups
+it has read and fetch only those that are new or changed.
 
 Statement-level triggers with transition tables recompute only the groups a statement touched,
 from the incidents table through its (category, reported_at) index; a bulk load of millions of
@@ -25,7 +27,10 @@ CREATE TABLE heatmaps_frame (
     cell_m integer NOT NULL CHECK (cell_m > 0),
     time_zone text NOT NULL
 );
+CREATE SEQUENCE heatmaps_daycells_version;
 CREATE TABLE heatmaps_daycells (
+    -- A new number whenever the group is recomputed: readers cache groups by it.
+    version bigint NOT NULL DEFAULT nextval('heatmaps_daycells_version') UNIQUE,
     day date NOT NULL,
     category varchar(20) NOT NULL,
     status varchar(16) NOT NULL,
@@ -158,6 +163,7 @@ DROP FUNCTION heatmaps_after_delete();
 DROP FUNCTION heatmaps_after_insert();
 DROP FUNCTION heatmaps_recompute(jsonb);
 DROP TABLE heatmaps_daycells;
+DROP SEQUENCE heatmaps_daycells_version;
 DROP TABLE heatmaps_frame;
 """
 
@@ -165,6 +171,12 @@ DROP TABLE heatmaps_frame;
 def set_frame_and_fill(apps, schema_editor):
     """The frame from the settings, then every existing incident into its group."""
     with schema_editor.connection.cursor() as cursor:
+        # Versions start at the current time in microseconds: a table dropped and re-created
+        # never hands out a version a running process may still hold in its cache.
+        cursor.execute(
+            "SELECT setval('heatmaps_daycells_version', (extract(epoch FROM clock_timestamp())"
+            " * 1e6)::bigint)"
+        )
         cursor.execute(
             "INSERT INTO heatmaps_frame (srid, cell_m, time_zone) VALUES (%s, %s, %s)",
             [

@@ -9,5 +9,4 @@ CROSS JOIN LATERAL (SELECT ST_Transform(i.location, f.srid) AS g) p
 WHERE i.reported_at >= %(start)s AND i.reported_at < %(end)s
   AND i.category = ANY(%(categories)s::text[])
   AND i.status = ANY(%(statuses)s::text[])
-  AND %(with_areas)s IS NOT NULL
 GROUP BY category
