@@ -12,6 +12,7 @@ import numpy as np
 import psycopg
 from django.conf import settings
 from django.db import connection
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext as _
@@ -271,7 +272,8 @@ def _visible_area_ids(request) -> np.ndarray | None:
     if str(seen.query) == str(everything.query):
         return None
     villages = AdminArea.objects.filter(level=AreaLevel.VILLAGE)
-    ids = [a for a in villages.values_list("id", flat=True) if seen.filter(area_id=a).exists()]
+    villages = villages.filter(Exists(seen.filter(area_id=OuterRef("pk"))))
+    ids = list(villages.values_list("id", flat=True))
     if seen.filter(area__isnull=True).exists():
         ids.append(UNASSIGNED_AREA)
     return np.array(ids, dtype=np.int64)
