@@ -29,6 +29,7 @@ from layers.heatmaps.selection import (
     InvalidParameters,
     Selection,
     TooFewIncidents,
+    extent,
     weights_by_category,
 )
 
@@ -81,6 +82,17 @@ def hexbins(sel: Selection, size: float, weighted: bool = False) -> Hexbins:
     """Incident counts (and category-weighted sums) per hexagon over the selection's region."""
     weights = weights_by_category(weighted)
     region = _region_ids(sel)
+    box = extent(sel)
+    if box is not None:
+        hexagon_area = 1.5 * math.sqrt(3) * size * size
+        estimate = (box[2] - box[0]) * (box[3] - box[1]) / hexagon_area
+        if estimate > 2 * MAX_HEXAGONS:  # the box overstates a region by up to about 2x
+            raise InvalidParameters(
+                {
+                    "size": _("More than %(max)d hexagons; choose a larger size.")
+                    % {"max": MAX_HEXAGONS}
+                }
+            )
     params = {
         "size": size,
         "region_ids": region,

@@ -139,3 +139,8 @@ def test_a_background_run_reports_progress_and_the_same_answer(
     assert job["status"] == "succeeded" and job["percent"] == 100
     direct = staff_client.get(HOTSPOTS, query).json()
     assert job["result"]["features"] == direct["features"]
+
+
+def test_too_many_hexagons_is_400_before_any_work(staff_client, cluster):
+    response = staff_client.get(HEXBINS, {"size": "20"})
+    assert response.status_code == 400 and "size" in response.json()
