@@ -205,16 +205,8 @@ def _day_cells(params: dict) -> list[tuple[str, np.ndarray, np.ndarray, np.ndarr
     for _attempt in range(3):
         versions = [row[0] for row in _query("day_cells", params)]
         missing = [v for v in versions if v not in _GROUPS]
-        fetched = (
-            {
-                version: (category, _int4(xs), _int4(ys), _int4(areas))
-                for version, category, xs, ys, areas in _query(
-                    "day_cells_of", {"versions": missing}
-                )
-            }
-            if missing
-            else {}
-        )
+        rows = _query("day_cells_of", {"versions": missing}) if missing else []
+        fetched = {version: (category, *_triples(cells)) for version, category, cells in rows}
         if len(fetched) == len(missing):
             break
         # A writer recomputed some group between the two reads: read the versions again.
@@ -230,10 +222,7 @@ def _day_cells(params: dict) -> list[tuple[str, np.ndarray, np.ndarray, np.ndarr
 
 
 def _edge_cells(params: dict) -> list[tuple[str, np.ndarray, np.ndarray, np.ndarray]]:
-    return [
-        (category, _int4(xs), _int4(ys), _int4(areas))
-        for category, xs, ys, areas in _query("edge_cells", params)
-    ]
+    return [(category, *_triples(cells)) for category, cells in _query("edge_cells", params)]
 
 
 def _covers_everything(params: dict) -> bool:
@@ -252,8 +241,10 @@ def _query(name: str, params: dict) -> list[tuple]:
         return cursor.fetchall()
 
 
-def _int4(packed: bytes) -> np.ndarray:
-    return np.frombuffer(packed, dtype=">i4").astype(np.int32)
+def _triples(packed: bytes) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Column, row and village vectors (native int32) from packed big-endian triples."""
+    triples = np.frombuffer(packed, dtype=">i4").reshape(-1, 3).astype(np.int32)
+    return triples[:, 0].copy(), triples[:, 1].copy(), triples[:, 2].copy()
 
 
 def _village_ids(areas) -> np.ndarray:

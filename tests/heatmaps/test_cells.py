@@ -22,12 +22,10 @@ def cells_table() -> list[tuple]:
     """Each incident as (day, category, status, cell x, cell y, village), sorted."""
     rows = []
     with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT day, category, status, cell_x, cell_y, area_id FROM heatmaps_daycells"
-        )
-        for day, category, status, xs, ys, areas in cursor.fetchall():
-            unpack = [np.frombuffer(bytes(v), ">i4").tolist() for v in (xs, ys, areas)]
-            rows += [(day, category, status, *cell) for cell in zip(*unpack, strict=True)]
+        cursor.execute("SELECT day, category, status, cells FROM heatmaps_daycells")
+        for day, category, status, cells in cursor.fetchall():
+            triples = np.frombuffer(bytes(cells), ">i4").reshape(-1, 3).tolist()
+            rows += [(day, category, status, *cell) for cell in triples]
     return sorted(rows)
 
 

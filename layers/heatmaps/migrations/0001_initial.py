@@ -1,7 +1,7 @@
 """Daily incident cells: the pre-aggregate behind fast heatmaps, kept current by triggers.
 
 One row per (local day, category, status) holds the base metric cell (column, row) and the
-village of every incident of that group, as parallel packed big-endian int4 vectors (bytea). A heatmap reads the rows of
+village of every incident of that group, packed as big-endian int4 triples (bytea). A heatmap reads the rows of
 its window (at most days x categories x statuses, a few tens of thousands) as flat arrays in
 one round trip; the point table itself (millions of rows) is never scanned for a map. Each row
 has a version (a sequence number given on every recompute) so that a reader may keep the groups
@@ -34,13 +34,11 @@ CREATE TABLE heatmaps_daycells (
     day date NOT NULL,
     category varchar(20) NOT NULL,
     status varchar(16) NOT NULL,
-    cell_x bytea NOT NULL,
-    cell_y bytea NOT NULL,
-    area_id bytea NOT NULL,
+    -- Per incident: base cell column, base cell row, village id (0: none), big-endian int4 each.
+    cells bytea NOT NULL,
     PRIMARY KEY (day, category, status)
 );
-ALTER TABLE heatmaps_daycells ALTER cell_x SET STORAGE EXTERNAL,
-    ALTER cell_y SET STORAGE EXTERNAL, ALTER area_id SET STORAGE EXTERNAL;
+ALTER TABLE heatmaps_daycells ALTER cells SET STORAGE EXTERNAL;
 """
 
 FUNCTIONS = """
@@ -61,20 +59,25 @@ BEGIN
     LOOP
         PERFORM pg_advisory_xact_lock(774411, lock_key);
     END LOOP;
-    CREATE TEMP TABLE IF NOT EXISTS heatmaps_touched
-        (day date, category varchar(20), status varchar(16)) ON COMMIT DROP;
-    TRUNCATE heatmaps_touched;
+    -- A temporary table rather than a CTE: ANALYZE gives the planner its size, so a bulk load
+    -- hash-joins and a single write uses the index.
+    IF to_regclass('pg_temp.heatmaps_touched') IS NULL THEN
+        CREATE TEMP TABLE heatmaps_touched
+            (day date, category varchar(20), status varchar(16)) ON COMMIT DROP;
+    ELSE
+        TRUNCATE heatmaps_touched;
+    END IF;
     INSERT INTO heatmaps_touched
     SELECT DISTINCT (g->>'day')::date, g->>'category', g->>'status'
     FROM jsonb_array_elements(groups) g;
     ANALYZE heatmaps_touched;
     DELETE FROM heatmaps_daycells c USING heatmaps_touched t
     WHERE c.day = t.day AND c.category = t.category AND c.status = t.status;
-    INSERT INTO heatmaps_daycells (day, category, status, cell_x, cell_y, area_id)
+    INSERT INTO heatmaps_daycells (day, category, status, cells)
     SELECT t.day, t.category, t.status,
-           string_agg(int4send(floor(ST_X(p.g) / frame.cell_m)::integer), ''::bytea ORDER BY i.id),
-           string_agg(int4send(floor(ST_Y(p.g) / frame.cell_m)::integer), ''::bytea ORDER BY i.id),
-           string_agg(int4send(coalesce(i.area_id, 0)::integer), ''::bytea ORDER BY i.id)
+           string_agg(int4send(floor(ST_X(p.g) / frame.cell_m)::integer)
+                      || int4send(floor(ST_Y(p.g) / frame.cell_m)::integer)
+                      || int4send(coalesce(i.area_id, 0)::integer), ''::bytea)
     FROM heatmaps_touched t
     -- The day equality lets a bulk recompute hash-join; the time range lets a small one use
     -- the (category, reported_at) index.

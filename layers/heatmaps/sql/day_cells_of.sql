@@ -1,5 +1,5 @@
--- The cells of these group versions: the base cell and village of each incident as packed
--- big-endian int4 vectors (read straight into numpy).
-SELECT version, category, cell_x, cell_y, area_id
+-- The cells of these group versions: (base cell column, row, village) of each incident as
+-- packed big-endian int4 triples (read straight into numpy).
+SELECT version, category, cells
 FROM heatmaps_daycells
 WHERE version = ANY(%(versions)s::bigint[])

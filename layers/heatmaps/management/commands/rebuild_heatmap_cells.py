@@ -29,7 +29,7 @@ class Command(BaseCommand):
             )
             cursor.execute(REBUILD)
             cursor.execute(
-                "SELECT count(*), coalesce(sum(length(cell_x) / 4), 0) FROM heatmaps_daycells"
+                "SELECT count(*), coalesce(sum(length(cells) / 12), 0) FROM heatmaps_daycells"
             )
             groups, incidents = cursor.fetchone()
         self.stdout.write(f"{incidents} incidents in {groups} day cells (EPSG:{srid})")
