@@ -151,7 +151,7 @@ GISGOV_MAX_VERTICES = env_int("GISGOV_MAX_VERTICES", 200_000)
 CORS_URLS_REGEX = r"^/(ogc|tiles|api)/.*$"
 CORS_ALLOW_ALL_ORIGINS = True
 CORS_ALLOW_METHODS = ["GET", "HEAD", "OPTIONS"]
-CORS_EXPOSE_HEADERS = ["Content-Crs", "ETag"]
+CORS_EXPOSE_HEADERS = ["Content-Crs", "ETag", "X-Bounds"]
 
 # Incident tiles below this zoom carry clusters (counts per category) instead of incidents.
 GISGOV_TILES_CLUSTER_BELOW_ZOOM = env_int("GISGOV_TILES_CLUSTER_BELOW_ZOOM", 14)
