@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "layers.open311",
     "layers.console",
     "layers.supervision",
+    "layers.heatmaps",
     "corsheaders",
 ]
 
@@ -158,7 +159,7 @@ GISGOV_MAX_VERTICES = env_int("GISGOV_MAX_VERTICES", 200_000)
 CORS_URLS_REGEX = r"^/(ogc|tiles|api)/.*$"
 CORS_ALLOW_ALL_ORIGINS = True
 CORS_ALLOW_METHODS = ["GET", "HEAD", "OPTIONS"]
-CORS_EXPOSE_HEADERS = ["Content-Crs", "ETag"]
+CORS_EXPOSE_HEADERS = ["Content-Crs", "ETag", "X-Bounds"]
 
 # Incident tiles below this zoom carry clusters (counts per category) instead of incidents.
 GISGOV_TILES_CLUSTER_BELOW_ZOOM = env_int("GISGOV_TILES_CLUSTER_BELOW_ZOOM", 14)
@@ -198,3 +199,19 @@ STORAGES = {
 
 # When the job worker escalates overdue incidents (cron syntax, server time zone).
 GISGOV_ESCALATION_CRON = env_str("GISGOV_ESCALATION_CRON", "*/10 * * * *")
+# Heatmaps: incidents are pre-binned in cells of this many metres (a requested cell is a multiple);
+# category weights multiply each incident's kernel; hot spots need at least this many incidents.
+GISGOV_HEATMAP_BASE_CELL_M = env_int("GISGOV_HEATMAP_BASE_CELL_M", 50)
+GISGOV_HEATMAP_CATEGORY_WEIGHTS = {
+    "dispute": 1.0,
+    "public_safety": 1.5,
+    "safety_hazard": 1.5,
+    "livelihood": 1.0,
+    "urban_management": 0.5,
+    "sudden_event": 2.0,
+}
+GISGOV_HEATMAP_MAX_CELLS = env_int("GISGOV_HEATMAP_MAX_CELLS", 4_000_000)
+GISGOV_HEATMAP_EXACT_MAX_POINTS = env_int("GISGOV_HEATMAP_EXACT_MAX_POINTS", 50_000)
+GISGOV_HOTSPOT_MIN_INCIDENTS = env_int("GISGOV_HOTSPOT_MIN_INCIDENTS", 30)
+# Each web process keeps the daily cells it has read (about 12 bytes an incident), by version.
+GISGOV_HEATMAP_CACHE = env_bool("GISGOV_HEATMAP_CACHE", True)

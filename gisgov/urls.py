@@ -28,6 +28,7 @@ urlpatterns = [
     path("", include("layers.incidents.urls")),
     path("open311/v2/", include("layers.open311.urls")),
     path("api/v1/supervision/", include("layers.supervision.urls")),
+    path("", include("layers.heatmaps.urls")),
     path("api/v1/", include(api.urls)),
     path("", include("layers.disputes.urls")),
     path("tiles/", include("layers.tiles.urls")),
