@@ -89,6 +89,14 @@
     element.hidden = !text;
   }
 
+  /** The code prefix a division's descendants share: 419821000000 (a county) → "419821". */
+  function divisionPrefix(code) {
+    for (const length of [2, 4, 6, 9]) {
+      if (/^0+$/.test(code.slice(length))) return code.slice(0, length);
+    }
+    return code;
+  }
+
   function formatDateTime(value) {
     if (!value) return "—";
     const date = typeof value === "number" ? new Date(value * 1000) : new Date(value);
@@ -251,6 +259,7 @@
     ApiError,
     el,
     showStatus,
+    divisionPrefix,
     formatDateTime,
     formatDate,
     state,

@@ -133,7 +133,7 @@
 
   function renderDetail(incident, events, attachments) {
     const p = incident.properties;
-    const departmentName = (id) => (departments && departments[id]) || (id ? `#${id}` : "—");
+    const departmentName = (id) => (departments && departments[id] && departments[id].name) || (id ? `#${id}` : "—");
     const header = el("header", { class: "detail-head" }, [
       el("h2", { id: "detail-title", tabindex: "-1" }, p.title),
       el("span", { class: `badge status-${p.status}`, id: "detail-status", "data-status": p.status }, config.statuses[p.status] || p.status),
@@ -208,19 +208,29 @@
     });
   }
 
-  async function departmentChoices() {
+  async function departmentsByID() {
     if (!departments) {
       const list = {};
       let url = "/api/v1/departments/?limit=1000&ordering=name";
       while (url) {
         const page = await api(url);
-        for (const feature of page.features) list[feature.id] = feature.properties.name;
+        for (const feature of page.features) list[feature.id] = { name: feature.properties.name, area: feature.properties.area };
         const next = (page.links || []).find((link) => link.rel === "next");
         url = next ? next.href : null;
       }
       departments = list;
     }
     return departments;
+  }
+
+  /** The departments whose area holds the incident (the server refuses others), routed one first. */
+  async function dispatchChoices(incident) {
+    const [all, route] = await Promise.all([departmentsByID(), api(`/api/v1/incidents/${incident.id}/route/`)]);
+    const area = incident.properties.area || "";
+    const covering = Object.entries(all).filter(([, department]) => area.startsWith(C.divisionPrefix(department.area)));
+    const routed = ([id]) => Number(id) === route.department;
+    covering.sort((a, b) => routed(b) - routed(a));
+    return covering.map(([id, department]) => [id, department.name]);
   }
 
   function field(label, control) {
@@ -243,7 +253,7 @@
         return [field(_("Reason"), select("reason", config.rejectionReasons, { required: true })), field(_("Duplicate of incident no."), el("input", { name: "duplicate_of", type: "number", min: 1 })), field(_("Note"), el("textarea", { name: "note", rows: 2 }))];
       case "dispatch":
         return [
-          field(_("Lead department"), select("lead_department", await departmentChoices(), { required: true, blank: _("Choose a department") })),
+          field(_("Lead department"), select("lead_department", await dispatchChoices(current), { required: true })),
           field(_("Priority"), select("priority", config.priorities)),
           field(_("Note"), el("textarea", { name: "note", rows: 2 })),
         ];

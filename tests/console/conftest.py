@@ -67,9 +67,10 @@ def media_root(settings, tmp_path):
 
 @pytest.fixture
 def county(transactional_db):
-    """The small county of tests.factories, a department in each township."""
+    """The small county of tests.factories, a police station in each township."""
     places = f.small_county()
     places["police"] = f.department("派出所", places["west"])
+    places["east_police"] = f.department("派出所", places["east"])
     places["justice"] = f.department("司法所", places["west"], kind="justice")
     return places
 
