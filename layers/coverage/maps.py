@@ -1,36 +1,9 @@
 """The coverage picture: a folium map that works offline (Leaflet inlined, no tiles fetched)."""
 
-from functools import cache
-
 import folium
-from django.conf import settings
 from django.utils.translation import gettext as _
 
-LEAFLET_DIR = settings.BASE_DIR / "static" / "vendor" / "leaflet"
-
-
-@cache
-def _leaflet_inline() -> str:
-    """Leaflet 1.9.4 from our vendored copy, as <style> and <script> elements."""
-    css = (LEAFLET_DIR / "leaflet.css").read_text()
-    js = (LEAFLET_DIR / "leaflet.js").read_text()
-    js = "\n".join(line for line in js.splitlines() if not line.startswith("//# sourceMappingURL"))
-    return f"<style>{css}</style>\n<script>{js}</script>"
-
-
-def offline_map(bounds: tuple[float, float, float, float]) -> folium.Map:
-    """An empty folium map with Leaflet inlined instead of folium's CDN links, and no base
-    tiles: our own layers are the base map, as on an intranet with no internet."""
-    west, south, east, north = bounds
-    figure = folium.Figure()
-    fmap = folium.Map(location=[(south + north) / 2, (west + east) / 2], tiles=None)
-    # Instance attributes shadow the class lists of CDN scripts and stylesheets folium renders.
-    fmap.default_js = []
-    fmap.default_css = []
-    figure.header.add_child(folium.Element(_leaflet_inline()), name="leaflet_inline")
-    fmap.add_to(figure)
-    fmap.fit_bounds([[south, west], [north, east]])
-    return fmap
+from layers.common.maps import offline_map
 
 
 def coverage_map_html(

@@ -3,29 +3,20 @@
 import base64
 
 import folium
-from django.templatetags.static import static
 from django.utils.translation import gettext as _
 
 from layers.common.constants import STORAGE_SRID
+from layers.common.maps import offline_map
 from layers.disputes import imagery
 from layers.disputes.models import DisputeCase
 from layers.disputes.selectors import case_comparison
-
-
-class OfflineMap(folium.Map):
-    """A folium map that loads only Leaflet, from our own static files: reports are read on
-    intranets without internet, and folium's default CDN links would leave the map blank."""
-
-    default_js = [("leaflet", static("vendor/leaflet/leaflet.js"))]
-    default_css = [("leaflet_css", static("vendor/leaflet/leaflet.css"))]
 
 
 def case_map(case: DisputeCase) -> dict[str, str]:
     """Every claim and reference version of the case on a folium map, as HTML parts
     (header, body, script) for embedding in the report page."""
     extent = imagery.case_extent(case)
-    west, south, east, north = extent.extent
-    folium_map = OfflineMap(tiles=None, control_scale=True, zoom_control=True)
+    folium_map = offline_map(extent.extent, control_scale=True, zoom_control=True)
     lines = imagery.case_lines(case, STORAGE_SRID)
     counters = {"claim": 0, "reference": 0}
     for line in lines:
@@ -45,7 +36,6 @@ def case_map(case: DisputeCase) -> dict[str, str]:
             tooltip=name,
         ).add_to(folium_map)
     folium.LayerControl(collapsed=False).add_to(folium_map)
-    folium_map.fit_bounds([[south, west], [north, east]])
     root = folium_map.get_root()
     root.render()
     return {

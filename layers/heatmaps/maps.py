@@ -1,15 +1,11 @@
-"""Folium maps that work offline: Leaflet from static/vendor is inlined, no CDN, no base tiles."""
-
-from functools import cache
-from pathlib import Path
+"""The hot-spot picture: hexagons by class on an offline folium map."""
 
 import folium
-from django.conf import settings
 from django.utils.translation import gettext as _
 
+from layers.common.maps import offline_map
 from layers.heatmaps.hotspots import CONFIDENCE_LEVELS
 
-VENDOR = Path(settings.BASE_DIR) / "static" / "vendor" / "leaflet"
 CLASS_COLOURS = {
     "hot_99": "#b2182b",
     "hot_95": "#ef8a62",
@@ -19,24 +15,6 @@ CLASS_COLOURS = {
     "cold_95": "#67a9cf",
     "cold_99": "#2166ac",
 }
-
-
-@cache
-def _leaflet() -> str:
-    script = (VENDOR / "leaflet.js").read_text()
-    style = (VENDOR / "leaflet.css").read_text()
-    return f"<style>{style}</style>\n<script>{script}</script>"
-
-
-def offline_map(bounds_lonlat: list[float]) -> folium.Map:
-    """An empty map fitted to [west, south, east, north] whose HTML loads nothing from outside."""
-    west, south, east, north = bounds_lonlat
-    fmap = folium.Map(location=[(south + north) / 2, (west + east) / 2], tiles=None)
-    fmap.default_js = []
-    fmap.default_css = []
-    fmap.get_root().header.add_child(folium.Element(_leaflet()))
-    fmap.fit_bounds([[south, west], [north, east]])
-    return fmap
 
 
 def hot_spot_map(collection: dict, bounds_lonlat: list[float]) -> str:

@@ -1,0 +1,35 @@
+"""Folium maps that work offline: Leaflet from static/vendor inlined, no CDN links, no base tiles.
+
+Folium links Leaflet, jQuery, Bootstrap and icon fonts from CDNs by default; a command centre on
+an intranet would get a blank page, so each map carries its own Leaflet (a saved file still opens)
+and our own layers are the base map.
+"""
+
+from functools import cache
+
+import folium
+from django.conf import settings
+
+LEAFLET_DIR = settings.BASE_DIR / "static" / "vendor" / "leaflet"
+
+
+@cache
+def leaflet_inline() -> str:
+    """Leaflet from our vendored copy, as <style> and <script> elements."""
+    css = (LEAFLET_DIR / "leaflet.css").read_text(encoding="utf-8")
+    js = (LEAFLET_DIR / "leaflet.js").read_text(encoding="utf-8")
+    # A source-map comment makes developer tools fetch a file the page does not carry.
+    js = "\n".join(line for line in js.splitlines() if not line.startswith("//# sourceMappingURL"))
+    return f"<style>{css}</style>\n<script>{js}</script>"
+
+
+def offline_map(bounds: tuple[float, float, float, float], **options) -> folium.Map:
+    """An empty map fitted to (west, south, east, north) whose HTML loads nothing from outside."""
+    west, south, east, north = bounds
+    fmap = folium.Map(location=[(south + north) / 2, (west + east) / 2], tiles=None, **options)
+    # Instance attributes shadow the class lists of CDN scripts and stylesheets folium renders.
+    fmap.default_js = []
+    fmap.default_css = []
+    fmap.get_root().header.add_child(folium.Element(leaflet_inline()), name="leaflet_inline")
+    fmap.fit_bounds([[south, west], [north, east]])
+    return fmap
