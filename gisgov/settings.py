@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "layers.jobs",
     "layers.tiles",
     "layers.ogc",
+    "layers.audit",
     "corsheaders",
 ]
 
@@ -50,6 +51,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "layers.audit.context.AuditContextMiddleware",
 ]
 
 ROOT_URLCONF = "gisgov.urls"

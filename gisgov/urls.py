@@ -25,6 +25,7 @@ api.register("departments", DepartmentViewSet, basename="department")
 api.register("incidents", IncidentViewSet, basename="incident")
 
 urlpatterns = [
+    path("api/v1/audit/", include("layers.audit.urls")),
     path("api/v1/", include(api.urls)),
     path("tiles/", include("layers.tiles.urls")),
     path("ogc/", include("layers.ogc.urls")),
