@@ -1,5 +1,6 @@
 """gisgov settings: everything that varies between deployments comes from gisgov.env."""
 
+from csp.constants import NONCE, NONE, SELF, UNSAFE_INLINE
 from django.utils.translation import gettext_lazy as _
 
 from gisgov.env import BASE_DIR, database_config, env_bool, env_int, env_list, env_str
@@ -39,6 +40,7 @@ INSTALLED_APPS = [
     "layers.ogc",
     "layers.audit",
     "corsheaders",
+    "csp",
 ]
 
 MIDDLEWARE = [
@@ -49,6 +51,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "layers.access.security.RequestLimitsMiddleware",
+    "layers.access.security.ContentSecurityPolicyMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "layers.audit.context.AuditContextMiddleware",
@@ -159,3 +163,40 @@ GISGOV_TILES_CLUSTER_BELOW_ZOOM = env_int("GISGOV_TILES_CLUSTER_BELOW_ZOOM", 14)
 
 # An evidence photo whose EXIF position lies farther than this from its incident is flagged.
 GISGOV_EVIDENCE_MAX_DISTANCE_M = env_int("GISGOV_EVIDENCE_MAX_DISTANCE_M", 500)
+
+# Security headers and the Content-Security-Policy (django-csp): our own origin only, scripts
+# only from files or carrying the request's nonce ({{ request.csp_nonce }}), no framing.
+GISGOV_HTTPS = env_bool("GISGOV_HTTPS", False)  # behind a TLS-terminating nginx in production
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if GISGOV_HTTPS else None
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = GISGOV_HTTPS
+SECURE_HSTS_SECONDS = 31_536_000 if GISGOV_HTTPS else 0
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = CSRF_COOKIE_SAMESITE = "Lax"
+_basemap_origin = "/".join(GISGOV_BASEMAP_URL.split("/")[:3]) if GISGOV_BASEMAP_URL else None
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:", "blob:", *filter(None, [_basemap_origin])],
+        "connect-src": [SELF, *filter(None, [_basemap_origin])],
+        "font-src": [SELF, "data:"],
+        "worker-src": [SELF, "blob:"],  # map libraries decode tiles in blob workers
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
+# Path prefix → directives added there: third-party pages with inline scripts and styles
+# (Django admin and its OpenLayers map widget, Swagger UI). Staff-only or documentation pages.
+GISGOV_CSP_RELAXED = {
+    "/admin/": {"script-src": [UNSAFE_INLINE], "style-src": [UNSAFE_INLINE]},
+    "/api/docs/": {"script-src": [UNSAFE_INLINE], "style-src": [UNSAFE_INLINE]},
+}
+# Anonymous reads of /api/, /ogc/ and /tiles/ per client address and minute (0: no limit). A
+# map view loads tens of tiles a second at most; per process unless CACHES is shared.
+GISGOV_ANONYMOUS_RATE = env_int("GISGOV_ANONYMOUS_RATE", 1200)

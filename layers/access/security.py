@@ -1,0 +1,85 @@
+"""Request-level defences: a Content-Security-Policy relaxed only where third-party pages need
+it, body-size limits and a rate limit on anonymous reads."""
+
+import time
+from dataclasses import replace
+
+from csp.middleware import CSPMiddleware
+from django.conf import settings
+from django.core.cache import cache
+from django.http import JsonResponse
+from django.utils.translation import gettext as _
+
+ANONYMOUS_READ_PREFIXES = ("/api/", "/ogc/", "/tiles/")
+JSON_TYPES = ("application/json", "application/geo+json")
+
+
+class ContentSecurityPolicyMiddleware(CSPMiddleware):
+    """django-csp's policy from settings.CONTENT_SECURITY_POLICY; under the path prefixes of
+    GISGOV_CSP_RELAXED (the admin's map widget and Swagger UI carry inline scripts) the
+    directives listed there are added. A view may still relax itself with csp.decorators."""
+
+    def get_policy_parts(self, request, response, report_only=False):
+        parts = super().get_policy_parts(request, response, report_only)
+        if report_only or parts.update is not None:
+            return parts
+        for prefix, update in settings.GISGOV_CSP_RELAXED.items():
+            if request.path_info.startswith(prefix):
+                return replace(parts, update=update)
+        return parts
+
+
+class RequestLimitsMiddleware:
+    """413 for a body over the limits before anything reads it; 429 for an address reading
+    anonymously faster than GISGOV_ANONYMOUS_RATE (requests per minute; 0: no limit)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        refusal = self._too_large(request) or self._too_fast(request)
+        return refusal or self.get_response(request)
+
+    def _too_large(self, request):
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            return JsonResponse({"detail": _("Content-Length is not a number.")}, status=400)
+        content_type = request.META.get("CONTENT_TYPE", "").split(";")[0].strip().lower()
+        if content_type.startswith("multipart/"):
+            limit = settings.GISGOV_MAX_UPLOAD_MB * 1024 * 1024
+        else:
+            limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+        if limit is not None and length > limit:
+            detail = _("The request body is %(size)d bytes; the limit is %(limit)d.") % {
+                "size": length,
+                "limit": limit,
+            }
+            return JsonResponse({"detail": detail}, status=413)
+        return None
+
+    def _too_fast(self, request):
+        rate = settings.GISGOV_ANONYMOUS_RATE
+        if (
+            not rate
+            or request.method not in ("GET", "HEAD")
+            or not request.path_info.startswith(ANONYMOUS_READ_PREFIXES)
+            or "HTTP_AUTHORIZATION" in request.META  # a bad token is refused anyway
+            or request.user.is_authenticated
+        ):
+            return None
+        window = int(time.time() // 60)
+        key = f"gisgov:anon-rate:{request.META.get('REMOTE_ADDR', '')}:{window}"
+        cache.add(key, 0, timeout=120)
+        try:
+            count = cache.incr(key)
+        except ValueError:  # evicted between add and incr: count this one as the first
+            cache.set(key, 1, timeout=120)
+            count = 1
+        if count <= rate:
+            return None
+        detail = _("More than %(rate)d anonymous requests a minute: sign in or slow down.") % {
+            "rate": rate
+        }
+        retry = 60 - int(time.time()) % 60
+        return JsonResponse({"detail": detail}, status=429, headers={"Retry-After": str(retry)})
