@@ -109,6 +109,11 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["layers.access.permissions.LayerPermission"],
+    "DEFAULT_PARSER_CLASSES": [
+        "layers.access.security.JSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "EXCEPTION_HANDLER": "layers.common.api.exception_handler",
@@ -200,3 +205,5 @@ GISGOV_CSP_RELAXED = {
 # Anonymous reads of /api/, /ogc/ and /tiles/ per client address and minute (0: no limit). A
 # map view loads tens of tiles a second at most; per process unless CACHES is shared.
 GISGOV_ANONYMOUS_RATE = env_int("GISGOV_ANONYMOUS_RATE", 1200)
+# Front proxies whose X-Real-IP names the client (rate limits, the audit's "from where").
+GISGOV_TRUSTED_PROXIES = env_list("GISGOV_TRUSTED_PROXIES", [])

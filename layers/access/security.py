@@ -9,9 +9,20 @@ from django.conf import settings
 from django.core.cache import cache
 from django.http import JsonResponse
 from django.utils.translation import gettext as _
+from rest_framework import parsers
+from rest_framework.exceptions import ParseError
 
 ANONYMOUS_READ_PREFIXES = ("/api/", "/ogc/", "/tiles/")
 JSON_TYPES = ("application/json", "application/geo+json")
+
+
+def client_address(request) -> str:
+    """The client's address: REMOTE_ADDR, or the X-Real-IP a trusted front proxy (nginx, see
+    docker/nginx.conf) sets; a header from anyone else is ignored, as it can be forged."""
+    remote = request.META.get("REMOTE_ADDR", "")
+    if remote in settings.GISGOV_TRUSTED_PROXIES:
+        return request.META.get("HTTP_X_REAL_IP", remote).strip()[:64]
+    return remote
 
 
 class ContentSecurityPolicyMiddleware(CSPMiddleware):
@@ -69,7 +80,7 @@ class RequestLimitsMiddleware:
         ):
             return None
         window = int(time.time() // 60)
-        key = f"gisgov:anon-rate:{request.META.get('REMOTE_ADDR', '')}:{window}"
+        key = f"gisgov:anon-rate:{client_address(request)}:{window}"
         cache.add(key, 0, timeout=120)
         try:
             count = cache.incr(key)
@@ -83,3 +94,13 @@ class RequestLimitsMiddleware:
         }
         retry = 60 - int(time.time()) % 60
         return JsonResponse({"detail": detail}, status=429, headers={"Retry-After": str(retry)})
+
+
+class JSONParser(parsers.JSONParser):
+    """DRF's JSON parser, with nesting too deep for Python's decoder a 400 instead of a 500."""
+
+    def parse(self, stream, media_type=None, parser_context=None):
+        try:
+            return super().parse(stream, media_type, parser_context)
+        except RecursionError:
+            raise ParseError(_("JSON parse error: the document nests too deeply.")) from None

@@ -10,6 +10,8 @@ another request.
 import psycopg
 from django.db import connections
 
+from layers.access.security import client_address
+
 WRITES = ("INSERT", "UPDATE", "DELETE", "MERGE", "WITH")
 SETTINGS = ("gisgov.actor_id", "gisgov.actor", "gisgov.ip", "gisgov.user_agent")
 MAX_USER_AGENT = 500
@@ -41,7 +43,7 @@ class RequestContext:
         return (
             str(user.pk) if authenticated else "",
             user.get_username() if authenticated else "anonymous",
-            request.META.get("REMOTE_ADDR", ""),
+            client_address(request),
             request.META.get("HTTP_USER_AGENT", "")[:MAX_USER_AGENT],
         )
 

@@ -22,7 +22,7 @@ from rest_framework_gis.serializers import GeoFeatureModelSerializer
 from layers.access import policy
 from layers.common import crs as crs_module
 from layers.common.geojson import feature_page
-from layers.common.geometry import GeometryProblem, geometry_to_storage
+from layers.common.geometry import GeometryProblem, geojson_problem, geometry_to_storage
 
 DEFAULT_LIMIT = 100
 MAX_LIMIT = 10_000
@@ -69,15 +69,38 @@ class StorageGeometryField(GeometryField):
         super().__init__(**kwargs)
 
     def to_internal_value(self, value):
+        problem = geojson_problem(value)
+        if problem:
+            raise ValidationError(_("Not a GeoJSON geometry: %s") % problem)
         try:
             geometry = GEOSGeometry(json.dumps(value) if isinstance(value, dict) else value)
         except (GEOSException, GDALException, ValueError, TypeError) as exc:
             raise ValidationError(_("Not a GeoJSON geometry: %s") % exc) from exc
         source = self.context.get("source_crs", crs_module.STORAGE_CRS)
+        # An SRID inside the geometry (EWKT/EWKB, a GeoJSON "crs" member) must agree with the
+        # request's CRS: reading coordinates in the other one would store them misplaced.
+        if _names_srid(value, geometry) and geometry.srid != source.epsg:
+            raise ValidationError(
+                _(
+                    "The geometry names SRID %(srid)d but the request's CRS is %(crs)s: name"
+                    " the CRS once, with the crs parameter or the Content-Crs header."
+                )
+                % {"srid": geometry.srid, "crs": source.label}
+            )
         try:
             return geometry_to_storage(geometry, source, self.geometry_type)
         except GeometryProblem as exc:
             raise ValidationError(str(exc)) from exc
+
+
+def _names_srid(value, geometry) -> bool:
+    """Whether the client wrote an SRID into the geometry (GDAL gives GeoJSON EPSG:4326 by
+    default, so there only a "crs" member counts)."""
+    if isinstance(value, dict):
+        return "crs" in value
+    if isinstance(value, str) and value.lstrip().startswith("{"):
+        return '"crs"' in value
+    return bool(geometry.srid)
 
 
 class FeatureSerializer(GeoFeatureModelSerializer):
