@@ -3,7 +3,15 @@
 from csp.constants import NONCE, NONE, SELF, UNSAFE_INLINE
 from django.utils.translation import gettext_lazy as _
 
-from gisgov.env import BASE_DIR, database_config, env_bool, env_int, env_list, env_str
+from gisgov.env import (
+    BASE_DIR,
+    database_config,
+    env_bool,
+    env_int,
+    env_list,
+    env_str,
+    replica_config,
+)
 
 SECRET_KEY = env_str(
     "GISGOV_SECRET_KEY", "gisgov-development-only-secret-key-change-me-in-production"
@@ -45,6 +53,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "gisgov.routers.ReplicaRoutingMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "corsheaders.middleware.CorsMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -77,6 +86,10 @@ TEMPLATES = [
 ]
 
 DATABASES = {"default": database_config()}
+if replica_config() is not None:  # reads to a streaming replica: gisgov/routers.py
+    DATABASES["replica"] = replica_config()
+DATABASE_ROUTERS = ["gisgov.routers.ReplicaRouter"]
+GISGOV_REPLICA_STICKY_SECONDS = env_int("GISGOV_REPLICA_STICKY_SECONDS", 10)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -111,6 +124,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["layers.access.permissions.LayerPermission"],
     "DEFAULT_PARSER_CLASSES": [
         "layers.access.security.JSONParser",
+        "layers.access.security.GeoJSONParser",
         "rest_framework.parsers.FormParser",
         "rest_framework.parsers.MultiPartParser",
     ],

@@ -1,14 +1,17 @@
 """Request-level defences: a Content-Security-Policy relaxed only where third-party pages need
 it, body-size limits and a rate limit on anonymous reads."""
 
+import sys
 import time
 from dataclasses import replace
 
 from csp.middleware import CSPMiddleware
 from django.conf import settings
 from django.core.cache import cache
+from django.db import InterfaceError, OperationalError, connections
 from django.http import JsonResponse
 from django.utils.translation import gettext as _
+from django.views import defaults
 from rest_framework import parsers
 from rest_framework.exceptions import ParseError
 
@@ -104,3 +107,23 @@ class JSONParser(parsers.JSONParser):
             return super().parse(stream, media_type, parser_context)
         except RecursionError:
             raise ParseError(_("JSON parse error: the document nests too deeply.")) from None
+
+
+def server_error(request):
+    """handler500: while PostgreSQL is down or restarting, a clean 503 with Retry-After rather
+    than a 500 page, wherever the error arose (a view, the session or auth middleware).
+    Nothing is retried here: the client retries; CONN_HEALTH_CHECKS replaces the broken
+    connection on the next request, so the server recovers by itself."""
+    error = sys.exc_info()[1]
+    if isinstance(error, OperationalError | InterfaceError):
+        for connection in connections.all(initialized_only=True):
+            connection.close_if_unusable_or_obsolete()
+        detail = _("The database is unavailable for a moment; retry shortly.")
+        return JsonResponse({"detail": detail}, status=503, headers={"Retry-After": "5"})
+    return defaults.server_error(request)
+
+
+class GeoJSONParser(JSONParser):
+    """Features sent as application/geo+json (RFC 7946's media type) read like JSON."""
+
+    media_type = "application/geo+json"

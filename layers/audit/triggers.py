@@ -26,6 +26,8 @@ def install_triggers(sender=None, using="default", **kwargs):
     if "audit_change" not in existing:
         return
     with connection.cursor() as cursor:
+        # The function too: an upgraded function reaches existing databases with the next migrate.
+        cursor.execute(template("audit", "audit_function"))
         for model, area_column in audited_models():
             if model._meta.db_table not in existing:
                 continue

@@ -183,3 +183,16 @@ def test_the_admin_shows_changes_read_only(county, client, django_user_model):
     assert client.get("/admin/audit/change/add/").status_code == 403
     response = client.post(f"/admin/audit/change/{change.pk}/delete/", {"post": "yes"})
     assert response.status_code == 403 and Change.objects.filter(pk=change.pk).exists()
+
+
+@pytest.mark.django_db(transaction=True)  # SET LOCAL ends with a real transaction
+def test_a_bulk_loader_may_switch_recording_off_for_its_transaction(county):
+    from django.db import transaction
+
+    before = Change.objects.count()
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SET LOCAL gisgov.audit = 'off'")
+        f.incident(LON, LAT, title="generated")
+    assert Change.objects.count() == before
+    f.incident(LON, LAT, title="recorded again")
+    assert Change.objects.count() == before + 1

@@ -144,3 +144,10 @@ def test_the_client_address_comes_from_a_trusted_proxy_only(rf, settings):
     forged = rf.get("/", REMOTE_ADDR="198.51.100.8", HTTP_X_REAL_IP="10.9.9.9")
     assert client_address(via_proxy) == "198.51.100.7"
     assert client_address(forged) == "198.51.100.8"
+
+
+def test_a_feature_may_be_sent_as_geojson_media_type(county, token_client):
+    client = token_client("read", "write")
+    body = json.dumps(incident_payload(LON, LAT))
+    response = client.post("/api/v1/incidents/", body, content_type="application/geo+json")
+    assert response.status_code == 201, response.content
