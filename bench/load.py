@@ -139,8 +139,8 @@ class Workload:
             "type": "Feature",
             "geometry": {"type": "Point", "coordinates": [round(lon, 6), round(lat, 6)]},
             "properties": {
-                "category": "livelihood",
-                "subcategory": "other",
+                "category": "dispute",
+                "subcategory": "neighbour",
                 "source": "patrol",
                 "title": "load test",
                 "reported_at": datetime.now(UTC).isoformat(),
