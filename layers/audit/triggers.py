@@ -9,13 +9,13 @@ from layers.common.sql import template
 
 
 def audited_models():
-    """The installed models of AUDITED with the column naming their AdminArea."""
+    """The installed models of AUDITED with the column naming their AdminArea ("" if none)."""
     for label, area_field in AUDITED.items():
         try:
             model = apps.get_model(label)
         except LookupError:
             continue
-        yield model, model._meta.get_field(area_field).column
+        yield model, model._meta.get_field(area_field).column if area_field else ""
 
 
 def install_triggers(sender=None, using="default", **kwargs):

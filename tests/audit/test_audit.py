@@ -196,3 +196,18 @@ def test_a_bulk_loader_may_switch_recording_off_for_its_transaction(county):
     assert Change.objects.count() == before
     f.incident(LON, LAT, title="recorded again")
     assert Change.objects.count() == before + 1
+
+
+def test_granting_a_role_is_recorded_and_only_city_administrators_read_it(
+    county, django_user_model
+):
+    west = _client_for(django_user_model, "west", "supervisor", county["west"])
+    admin = _client_for(django_user_model, "admin", "city_admin")
+    grantee = django_user_model.objects.create_user("new-supervisor")
+    role = Role.objects.create(user=grantee, kind="supervisor", area=county["east"])
+    (granted,) = changes("access_role", role.pk)
+    assert granted.action == "insert" and granted.new_values["kind"] == "supervisor"
+    assert granted.area_code == ""
+    assert west.get("/api/v1/audit/", {"table": "access_role"}).json()["results"] == []
+    rows = admin.get("/api/v1/audit/", {"table": "access_role"}).json()["results"]
+    assert role.pk in {change["row_id"] for change in rows}
