@@ -122,6 +122,40 @@ def visible_to(user, layer: str, queryset: QuerySet) -> QuerySet:
     return queryset.filter(_default_scope(user, role, layer))
 
 
+def area_in_scope(request, area) -> bool:
+    """Whether an analysis of this whole area (statistics, workload, heatmaps) may be shown to
+    this request: the area lies inside what its token and its role cover."""
+    token = _token(request)
+    token_area = token.area if token is not None else None
+    if token_area is not None and not area.code.startswith(code_prefix(token_area.code)):
+        return False
+    user = getattr(request, "user", None)
+    role = role_of(user)
+    if role is None or user.is_superuser or role.kind == "city_admin":
+        return True
+    return any(area.code.startswith(prefix) for prefix in _scope_prefixes(user, role))
+
+
+def _scope_prefixes(user, role) -> list[str]:
+    """The division-code prefixes a role covers as a whole."""
+    from layers.grids.models import GridStaff
+    from layers.incidents.models import DepartmentMember
+
+    if role.kind in ("supervisor", "field_officer"):
+        return [code_prefix(role.area.code)]
+    if role.kind == "department_staff":
+        codes = DepartmentMember.objects.filter(user_id=user.pk).values_list(
+            "department__area__code", flat=True
+        )
+        return [code_prefix(code) for code in codes]
+    if role.kind == "gridder":
+        codes = GridStaff.objects.filter(user_id=user.pk).values_list(
+            "grid__village__code", flat=True
+        )
+        return [code_prefix(code) for code in codes]
+    return []
+
+
 def is_area_limited(request) -> bool:
     """Whether this request sees only part of the deployment (so extents must be its own)."""
     token = _token(request)

@@ -285,3 +285,18 @@ def test_camera_sites_are_never_public(world, settings):
         for surface in SURFACES:
             got = surface(actor, "cameras", CameraSite)
             assert not got, (surface.__name__, name)
+
+
+def test_area_statistics_stay_inside_the_roles_scope(world):
+    """Grid workload counts incidents: a township supervisor gets it for their own township,
+    a refusal for another; the county supervisor for either."""
+    url = "/api/v1/grids/workload/"
+    west = world["actors"]["west-supervisor"].client
+    county = world["actors"]["county-supervisor"].client
+    assert west.get(url, {"area": "419821101000"}).status_code == 200
+    assert west.get(url, {"area": "419821102000"}).status_code == 403
+    assert west.get(url, {"area": "419821000000"}).status_code == 403  # the whole county
+    assert county.get(url, {"area": "419821102000"}).status_code == 200
+    gridder = world["actors"]["west-gridder"].client
+    assert gridder.get(url, {"area": "419821101201"}).status_code == 200
+    assert gridder.get(url, {"area": "419821102201"}).status_code == 403
