@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "layers.departments",
     "layers.buildings",
     "layers.cameras",
+    "layers.coverage",
     "layers.keysites",
     "layers.incidents",
     "layers.transfer",
@@ -47,6 +48,8 @@ INSTALLED_APPS = [
     "layers.tiles",
     "layers.ogc",
     "layers.audit",
+    "layers.open311",
+    "layers.supervision",
     "corsheaders",
     "csp",
 ]
@@ -131,6 +134,9 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "EXCEPTION_HANDLER": "layers.common.api.exception_handler",
+    # Rate limits count per client address; behind N reverse proxies, the Nth from the right of
+    # X-Forwarded-For (0: the socket's address, which a client cannot forge).
+    "NUM_PROXIES": env_int("GISGOV_NUM_PROXIES", 0),
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "gisgov API",
@@ -221,3 +227,35 @@ GISGOV_CSP_RELAXED = {
 GISGOV_ANONYMOUS_RATE = env_int("GISGOV_ANONYMOUS_RATE", 1200)
 # Front proxies whose X-Real-IP names the client (rate limits, the audit's "from where").
 GISGOV_TRUSTED_PROXIES = env_list("GISGOV_TRUSTED_PROXIES", [])
+# Citizen reports (民意快递) and Open311. Reports of the same category within this distance and
+# time window are proposed as duplicates.
+GISGOV_DUPLICATE_DISTANCE_M = env_int("GISGOV_DUPLICATE_DISTANCE_M", 200)
+GISGOV_DUPLICATE_WINDOW_HOURS = env_int("GISGOV_DUPLICATE_WINDOW_HOURS", 72)
+# Per client address: reports sent, and tracking-code look-ups (which also guard the codes).
+GISGOV_CITIZEN_REPORT_RATE = env_str("GISGOV_CITIZEN_REPORT_RATE", "10/hour")
+GISGOV_CITIZEN_LOOKUP_RATE = env_str("GISGOV_CITIZEN_LOOKUP_RATE", "120/hour")
+GISGOV_CITIZEN_MAX_PHOTOS = env_int("GISGOV_CITIZEN_MAX_PHOTOS", 3)
+GISGOV_CITIZEN_MAX_PHOTO_MB = env_int("GISGOV_CITIZEN_MAX_PHOTO_MB", 5)
+# The rate-limit counters live in the database, so every web process shares them (the table is
+# created by the incidents migrations).
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "throttle": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "gisgov_throttle_cache",
+    },
+}
+
+# Uploaded files (incident attachments and thumbnails) go through Django's storage API: local
+# disk under MEDIA_ROOT by default; any storage class (e.g. django-storages' S3) by its path.
+STORAGES = {
+    "default": {
+        "BACKEND": env_str(
+            "GISGOV_FILE_STORAGE_BACKEND", "django.core.files.storage.FileSystemStorage"
+        )
+    },
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+
+# When the job worker escalates overdue incidents (cron syntax, server time zone).
+GISGOV_ESCALATION_CRON = env_str("GISGOV_ESCALATION_CRON", "*/10 * * * *")

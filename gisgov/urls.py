@@ -26,6 +26,10 @@ api.register("incidents", IncidentViewSet, basename="incident")
 
 urlpatterns = [
     path("api/v1/audit/", include("layers.audit.urls")),
+    path("api/v1/coverage/", include("layers.coverage.urls")),
+    path("", include("layers.incidents.urls")),
+    path("open311/v2/", include("layers.open311.urls")),
+    path("api/v1/supervision/", include("layers.supervision.urls")),
     path("api/v1/", include(api.urls)),
     path("tiles/", include("layers.tiles.urls")),
     path("ogc/", include("layers.ogc.urls")),

@@ -1,7 +1,13 @@
 from django.contrib import admin
 
 from layers.common.admin import MapAdmin
-from layers.incidents.models import DepartmentMember, Incident, IncidentAttachment, IncidentEvent
+from layers.incidents.models import (
+    DepartmentMember,
+    Incident,
+    IncidentAttachment,
+    IncidentEvent,
+    RoutingRule,
+)
 
 
 class IncidentEventInline(admin.TabularInline):
@@ -32,6 +38,8 @@ class IncidentAttachmentInline(admin.TabularInline):
         "size",
         "uploaded_by",
         "uploaded_at",
+        "taken_at",
+        "thumbnail",
         "distance_m",
         "far_from_incident",
     ]
@@ -78,6 +86,7 @@ class IncidentAdmin(MapAdmin):
         "feedback",
         "rating",
         "review",
+        "tracking_code",
     ]
     raw_id_fields = ["reporter"]
     list_select_related = ["area"]
@@ -90,3 +99,15 @@ class DepartmentMemberAdmin(admin.ModelAdmin):
     list_select_related = ["user", "department"]
     raw_id_fields = ["user"]
     search_fields = ["user__username", "department__name"]
+
+
+@admin.register(RoutingRule)
+class RoutingRuleAdmin(admin.ModelAdmin):
+    """Where incidents go: the most specific rule wins (see layers/incidents/routing.py)."""
+
+    list_display = ["area", "grid", "category", "department"]
+    list_filter = ["category", "area__level"]
+    list_select_related = ["area", "grid", "department"]
+    autocomplete_fields = ["area", "department"]
+    raw_id_fields = ["grid"]
+    search_fields = ["area__name", "area__code", "grid__code", "department__name"]

@@ -1,3 +1,4 @@
+from django.utils.translation import gettext as _
 from rest_framework import status
 from rest_framework.decorators import action
 from rest_framework.parsers import MultiPartParser
@@ -5,11 +6,14 @@ from rest_framework.response import Response
 
 from layers.common.api import LayerViewSet
 from layers.incidents import services
+from layers.incidents.choices import RejectionReason
 from layers.incidents.filtersets import IncidentFilterSet
 from layers.incidents.models import Incident
+from layers.incidents.routing import incident_duplicate_candidates, incident_route
 from layers.incidents.serializers import (
     IncidentAttachmentSerializer,
     IncidentAttachmentUploadSerializer,
+    IncidentCandidateSerializer,
     IncidentDispatchSerializer,
     IncidentEvaluateSerializer,
     IncidentEventSerializer,
@@ -17,6 +21,7 @@ from layers.incidents.serializers import (
     IncidentNoteSerializer,
     IncidentRejectSerializer,
     IncidentResolveSerializer,
+    IncidentRouteSerializer,
     IncidentSerializer,
 )
 
@@ -58,6 +63,17 @@ class IncidentViewSet(LayerViewSet):
 
     @action(detail=True, methods=["post"], serializer_class=IncidentRejectSerializer)
     def reject(self, request, pk=None):
+        """Rejects as invalid, or as a duplicate of `duplicate_of` (a merge); a duplicate
+        rejection without one is a 400 that lists the candidates to choose from."""
+        data = request.data if isinstance(request.data, dict) else {}
+        if data.get("reason") == RejectionReason.DUPLICATE and not data.get("duplicate_of"):
+            return Response(
+                {
+                    "duplicate_of": [_("Name the incident this one duplicates.")],
+                    "candidates": self._candidates(self.get_object()),
+                },
+                status=status.HTTP_400_BAD_REQUEST,
+            )
         return self._step(services.incident_reject)
 
     # Not named `dispatch`: that is the method every Django view answers requests with.
@@ -95,6 +111,16 @@ class IncidentViewSet(LayerViewSet):
     def deescalate(self, request, pk=None):
         return self._step(services.incident_deescalate)
 
+    @action(detail=True, methods=["get"], serializer_class=IncidentRouteSerializer)
+    def route(self, request, pk=None):
+        """The department a dispatch without one would go to, and why."""
+        return Response(IncidentRouteSerializer(incident_route(self.get_object())).data)
+
+    @action(detail=True, methods=["get"], serializer_class=IncidentCandidateSerializer)
+    def duplicates(self, request, pk=None):
+        """Reports that may be the same thing: merge one by rejecting it as a duplicate."""
+        return Response(self._candidates(self.get_object()))
+
     @action(detail=True, methods=["get"], serializer_class=IncidentEventSerializer)
     def events(self, request, pk=None):
         incident = self.get_object()
@@ -128,6 +154,23 @@ class IncidentViewSet(LayerViewSet):
             IncidentAttachmentSerializer(attachment, context=self.get_serializer_context()).data,
             status=status.HTTP_201_CREATED,
         )
+
+    def _candidates(self, incident) -> list[dict]:
+        """The duplicate candidates this request may see."""
+        candidates = incident_duplicate_candidates(incident)
+        visible = set(
+            self.get_queryset()
+            .filter(pk__in=[candidate.pk for candidate, _distance in candidates])
+            .values_list("pk", flat=True)
+        )
+        return IncidentCandidateSerializer(
+            [
+                {"incident": candidate, "distance_m": distance}
+                for candidate, distance in candidates
+                if candidate.pk in visible
+            ],
+            many=True,
+        ).data
 
     def _step(self, service):
         """Parses the step's input, runs the service, answers with the incident as it is now."""

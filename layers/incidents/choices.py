@@ -123,6 +123,8 @@ class Action(models.TextChoices):
     CLOSE = "close", _("Closed")
     ESCALATE = "escalate", _("Escalated")
     DEESCALATE = "deescalate", _("De-escalated")
+    # Logged on the incident that carries on when reports are merged into it; not a step.
+    MERGE = "merge", _("Duplicates merged in")
 
 
 # The statuses each action may start from; the status it leads to is the service's business.

@@ -20,4 +20,4 @@ class IncidentFilterSet(django_filters.FilterSet):
 
     class Meta:
         model = Incident
-        fields = ["subcategory", "source"]
+        fields = ["subcategory", "source", "tracking_code"]

@@ -101,6 +101,18 @@ class Incident(GridAssigned):
     feedback = models.TextField(_("department feedback"), blank=True, default="", db_default="")
     rating = models.PositiveSmallIntegerField(_("reporter rating"), null=True, blank=True)
     review = models.TextField(_("supervisor review"), blank=True, default="", db_default="")
+    # A citizen's report (民意快递) is followed by this code instead of a login; never listed.
+    tracking_code = models.CharField(
+        _("tracking code"), max_length=16, unique=True, null=True, blank=True, editable=False
+    )
+    citizen_contact = models.CharField(
+        _("citizen's contact"),
+        max_length=200,
+        blank=True,
+        default="",
+        db_default="",
+        help_text=_("A phone number or e-mail the citizen left; internal, never published."),
+    )
 
     class Meta:
         verbose_name = _("incident")
@@ -126,6 +138,84 @@ class Incident(GridAssigned):
 
     def __str__(self):
         return self.title
+
+    def primary(self) -> "Incident":
+        """The incident this one was merged into, followed to the end; itself if not merged."""
+        incident, seen = self, {self.pk}
+        while incident.duplicate_of_id is not None and incident.duplicate_of_id not in seen:
+            seen.add(incident.duplicate_of_id)
+            incident = incident.duplicate_of
+        return incident
+
+
+class RoutingRule(models.Model):
+    """Where incidents of a category in an area go (分流): one department, editable in the admin.
+
+    No geometry of its own: the rule names an administrative area (county, township or village)
+    or one grid. The most specific rule wins: a grid's over a village's over a township's over a
+    county's; at the same place, a rule for the incident's category over one for every category.
+    """
+
+    area = models.ForeignKey(
+        "areas.AdminArea",
+        verbose_name=_("area"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="incident_routing_rules",
+    )
+    grid = models.ForeignKey(
+        "grids.Grid",
+        verbose_name=_("grid"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="incident_routing_rules",
+    )
+    category = models.CharField(
+        _("category"),
+        max_length=20,
+        choices=Category.choices,
+        blank=True,
+        default="",
+        help_text=_("Empty: every category."),
+    )
+    department = models.ForeignKey(
+        "departments.Department",
+        verbose_name=_("department"),
+        on_delete=models.CASCADE,
+        related_name="incident_routing_rules",
+    )
+
+    class Meta:
+        verbose_name = _("routing rule")
+        verbose_name_plural = _("routing rules")
+        ordering = ["area__code", "grid__code", "category"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(area__isnull=True, grid__isnull=False)
+                | Q(area__isnull=False, grid__isnull=True),
+                name="incidents_rule_area_or_grid",
+                violation_error_message=_("A routing rule names an area or a grid, not both."),
+            ),
+            models.UniqueConstraint(
+                fields=["area", "category"],
+                condition=Q(area__isnull=False),
+                name="incidents_rule_once_per_area_category",
+                violation_error_message=_("This area already has a rule for this category."),
+            ),
+            models.UniqueConstraint(
+                fields=["grid", "category"],
+                condition=Q(grid__isnull=False),
+                name="incidents_rule_once_per_grid_category",
+                violation_error_message=_("This grid already has a rule for this category."),
+            ),
+        ]
+
+    def __str__(self):
+        place = self.grid or self.area
+        category = self.get_category_display() if self.category else _("every category")
+        return f"{place} · {category} → {self.department}"
 
 
 class DepartmentMember(models.Model):
@@ -223,6 +313,7 @@ class IncidentAttachment(models.Model):
 
     Geometry: optional Point, EPSG:4326, where a photo was taken, read from its EXIF GPS tags;
     `far_from_incident` flags one taken farther from the incident than the settings allow.
+    Files and thumbnails go through Django's default storage (settings.STORAGES["default"]).
     """
 
     incident = models.ForeignKey(
@@ -241,6 +332,10 @@ class IncidentAttachment(models.Model):
     )
     uploaded_at = models.DateTimeField(_("uploaded at"), db_index=True)
     position = models.PointField(_("taken at"), srid=STORAGE_SRID, null=True, blank=True)
+    taken_at = models.DateTimeField(_("photo taken at"), null=True, blank=True)
+    thumbnail = models.FileField(
+        _("thumbnail"), upload_to="incidents/thumbnails/%Y/%m/", blank=True, default=""
+    )
     distance_m = models.FloatField(_("distance from the incident (m)"), null=True, blank=True)
     far_from_incident = models.BooleanField(_("far from the incident"), default=False)
 

@@ -37,6 +37,7 @@ class IncidentSerializer(FeatureSerializer):
             "feedback",
             "rating",
             "review",
+            "tracking_code",
         ]
         # The workflow fields move only through the workflow actions (layers.incidents.services).
         read_only_fields = [
@@ -53,6 +54,7 @@ class IncidentSerializer(FeatureSerializer):
             "feedback",
             "rating",
             "review",
+            "tracking_code",
         ]
 
     def validate(self, attrs):
@@ -86,7 +88,10 @@ class IncidentRejectSerializer(IncidentNoteSerializer):
 
 
 class IncidentDispatchSerializer(IncidentNoteSerializer):
-    lead_department = serializers.PrimaryKeyRelatedField(queryset=Department.objects.all())
+    # Left out: the department the routing rules propose.
+    lead_department = serializers.PrimaryKeyRelatedField(
+        queryset=Department.objects.all(), required=False, allow_null=True, default=None
+    )
     co_departments = serializers.PrimaryKeyRelatedField(
         queryset=Department.objects.all(), many=True, required=False, default=list
     )
@@ -151,7 +156,29 @@ class IncidentAttachmentSerializer(serializers.ModelSerializer):
             "size",
             "uploaded_by",
             "uploaded_at",
+            "taken_at",
             "position",
             "distance_m",
             "far_from_incident",
+            "thumbnail",
         ]
+
+
+class IncidentRouteSerializer(serializers.Serializer):
+    """The department the routing rules propose for an incident, and the rule that decided."""
+
+    department = serializers.IntegerField(source="department.pk", allow_null=True)
+    department_name = serializers.CharField(source="department.name", allow_null=True)
+    rule = serializers.IntegerField(source="rule.pk", allow_null=True)
+    reason = serializers.CharField()
+
+
+class IncidentCandidateSerializer(serializers.Serializer):
+    """A report that may describe the same thing: same category, near in place and time."""
+
+    id = serializers.IntegerField(source="incident.pk")
+    title = serializers.CharField(source="incident.title")
+    status = serializers.CharField(source="incident.status")
+    source = serializers.CharField(source="incident.source")
+    reported_at = serializers.DateTimeField(source="incident.reported_at")
+    distance_m = serializers.FloatField()

@@ -18,7 +18,13 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from layers.incidents.attachments import content_type_of, photo_position
+from layers.areas.models import AdminArea
+from layers.incidents.attachments import (
+    content_type_of,
+    photo_position,
+    photo_taken_at,
+    thumbnail_of,
+)
 from layers.incidents.choices import (
     ALLOWED_FROM,
     ATTACHMENT_CONTENT_TYPES,
@@ -39,6 +45,7 @@ from layers.incidents.models import (
     IncidentAttachment,
     IncidentEvent,
 )
+from layers.incidents.routing import incident_route
 
 logger = logging.getLogger(__name__)
 
@@ -71,8 +78,10 @@ def incident_deadline(*, category: str, priority: str, start: datetime) -> datet
 def incident_accept(
     *, incident: Incident, actor, expected_version: int, note: str = "", position=None
 ) -> Incident:
-    """Takes a reported incident into the workflow (信息汇总)."""
+    """Takes a reported incident into the workflow (信息汇总); the event keeps the department
+    the routing rules propose, for the dispatcher to confirm."""
     _require_supervisor(actor)
+    route = incident_route(incident)
     return _transition(
         incident,
         actor=actor,
@@ -81,6 +90,10 @@ def incident_accept(
         to_state=Status.ACCEPTED,
         note=note,
         position=position,
+        data={
+            "proposed_department": route.department.pk if route.department else None,
+            "routing_rule": route.rule.pk if route.rule else None,
+        },
     )
 
 
@@ -95,25 +108,88 @@ def incident_reject(
     note: str = "",
     position=None,
 ) -> Incident:
-    """Turns a report away as invalid, or as a duplicate of the incident named."""
+    """Turns a report away as invalid, or as a duplicate of the incident named (a merge)."""
     _require_supervisor(actor)
     if reason == RejectionReason.DUPLICATE and duplicate_of is None:
         raise ValidationError({"duplicate_of": _("Name the incident this one duplicates.")})
     if reason != RejectionReason.DUPLICATE and duplicate_of is not None:
         raise ValidationError({"duplicate_of": _("Only a duplicate names another incident.")})
-    if duplicate_of is not None and duplicate_of.pk == incident.pk:
-        raise ValidationError({"duplicate_of": _("An incident cannot duplicate itself.")})
+    if duplicate_of is not None:
+        return incident_merge(
+            incident=incident,
+            primary=duplicate_of,
+            actor=actor,
+            expected_version=expected_version,
+            note=note,
+            position=position,
+        )
     return _transition(
         incident,
         actor=actor,
         expected_version=expected_version,
         action=Action.REJECT,
         to_state=Status.REJECTED,
-        changes={"rejection_reason": reason, "duplicate_of": duplicate_of},
+        changes={"rejection_reason": reason},
         note=note,
         position=position,
-        data={"reason": reason, "duplicate_of": duplicate_of.pk if duplicate_of else None},
+        data={"reason": reason, "duplicate_of": None},
     )
+
+
+@transaction.atomic
+def incident_merge(
+    *,
+    incident: Incident,
+    primary: Incident,
+    actor,
+    expected_version: int,
+    note: str = "",
+    position=None,
+) -> Incident:
+    """Rejects a report as a duplicate of `primary`, which carries on for both.
+
+    A primary that was itself merged is followed to the incident that carries on; reports merged
+    into this one follow it there. Their reporters keep following through their tracking codes,
+    which show the primary's progress; the primary's log records the merge.
+    """
+    _require_supervisor(actor)
+    primary = Incident.objects.get(pk=primary.pk).primary()
+    if primary.pk == incident.pk:
+        raise ValidationError({"duplicate_of": _("An incident cannot duplicate itself.")})
+    if primary.status == Status.REJECTED:
+        raise ValidationError(
+            {
+                "duplicate_of": _("Incident %(id)d was rejected: merge into one that carries on.")
+                % {"id": primary.pk}
+            }
+        )
+    merged = _transition(
+        incident,
+        actor=actor,
+        expected_version=expected_version,
+        action=Action.REJECT,
+        to_state=Status.REJECTED,
+        changes={"rejection_reason": RejectionReason.DUPLICATE, "duplicate_of": primary},
+        note=note,
+        position=position,
+        data={"reason": RejectionReason.DUPLICATE, "duplicate_of": primary.pk},
+    )
+    followers = list(Incident.objects.filter(duplicate_of=merged).values_list("pk", flat=True))
+    Incident.objects.filter(pk__in=followers).update(duplicate_of=primary)
+    # The primary's own row does not change, so its version stays: its handlers are not
+    # interrupted. The log entry keeps its timeline complete.
+    IncidentEvent.objects.create(
+        incident=primary,
+        actor=actor,
+        at=timezone.now(),
+        action=Action.MERGE,
+        from_state=primary.status,
+        to_state=primary.status,
+        note=note,
+        position=position,
+        data={"merged": [merged.pk, *followers]},
+    )
+    return merged
 
 
 @transaction.atomic
@@ -122,14 +198,26 @@ def incident_dispatch(
     incident: Incident,
     actor,
     expected_version: int,
-    lead_department,
+    lead_department=None,
     co_departments=(),
     priority: str = Priority.NORMAL,
     note: str = "",
     position=None,
 ) -> Incident:
-    """Hands an accepted incident to a lead department, with a deadline (分流交办)."""
+    """Hands an accepted incident to a lead department, with a deadline (分流交办).
+
+    Without a lead department named, the one the routing rules propose is used. The lead
+    department's area of responsibility must cover the incident.
+    """
     _require_supervisor(actor)
+    routed = lead_department is None
+    if routed:
+        lead_department = incident_route(incident).department
+        if lead_department is None:
+            raise ValidationError(
+                {"lead_department": _("No routing rule covers this place: name a department.")}
+            )
+    _require_covers(lead_department, incident)
     co_departments = [dept for dept in co_departments if dept.pk != lead_department.pk]
     now = timezone.now()
     deadline = incident_deadline(category=incident.category, priority=priority, start=now)
@@ -145,6 +233,7 @@ def incident_dispatch(
         at=now,
         data={
             "lead_department": lead_department.pk,
+            "routed": routed,
             "co_departments": [dept.pk for dept in co_departments],
             "priority": priority,
             "deadline": deadline.isoformat(),
@@ -222,6 +311,32 @@ def incident_evaluate(
         raise PermissionDenied(_("Only a supervisor writes a review."))
     if rating is None and not review:
         raise ValidationError(_("Give a rating, a review or both."))
+    return evaluation_record(
+        incident,
+        actor=actor,
+        expected_version=expected_version,
+        satisfied=satisfied,
+        rating=rating,
+        review=review,
+        note=review,
+        position=position,
+    )
+
+
+def evaluation_record(
+    incident: Incident,
+    *,
+    actor,
+    expected_version: int,
+    satisfied: bool,
+    rating: int | None,
+    review: str = "",
+    note: str = "",
+    position=None,
+    data: dict | None = None,
+) -> Incident:
+    """The evaluation step once the evaluator is known to be allowed (a person, or a citizen
+    through a tracking code): satisfied closes the loop, unsatisfied reopens with a new deadline."""
     if rating is not None and not 1 <= rating <= 5:
         raise ValidationError({"rating": _("A rating is from 1 to 5.")})
     now = timezone.now()
@@ -241,10 +356,10 @@ def incident_evaluate(
         action=Action.EVALUATE,
         to_state=to_state,
         changes=changes,
-        note=review,
+        note=note,
         position=position,
         at=now,
-        data={"satisfied": satisfied, "rating": rating},
+        data={"satisfied": satisfied, "rating": rating, **(data or {})},
     )
 
 
@@ -313,19 +428,34 @@ def incident_attachment_add(*, incident: Incident, actor, upload, kind: str) -> 
             raise TransitionNotAllowed(
                 _("Nothing is attached to a rejected or closed incident."), incident.status
             )
-    if upload.size > ATTACHMENT_MAX_BYTES:
+    return attachment_store(incident=incident, upload=upload, kind=kind, actor=actor)
+
+
+def attachment_check(upload, *, kind: str, max_bytes: int = ATTACHMENT_MAX_BYTES) -> str:
+    """The upload's content type, read from its bytes, if it may be attached as `kind`."""
+    if upload.size > max_bytes:
         raise ValidationError(
-            {"file": _("A file is at most %(mb)d MB.") % {"mb": ATTACHMENT_MAX_BYTES // 2**20}}
+            {"file": _("A file is at most %(mb)d MB.") % {"mb": max_bytes // 2**20}}
         )
     content_type = content_type_of(upload)
     allowed = (
-        EVIDENCE_CONTENT_TYPES if kind == AttachmentKind.EVIDENCE else ATTACHMENT_CONTENT_TYPES
+        ATTACHMENT_CONTENT_TYPES if kind == AttachmentKind.DOCUMENT else EVIDENCE_CONTENT_TYPES
     )
     if content_type not in allowed:
         raise ValidationError(
             {"file": _("Attach one of: %(types)s.") % {"types": ", ".join(sorted(allowed))}}
         )
-    position = photo_position(upload) if content_type.startswith("image/") else None
+    return content_type
+
+
+def attachment_store(*, incident: Incident, upload, kind: str, actor, content_type=None):
+    """Stores a checked upload with what its EXIF says and, for an image, a thumbnail.
+
+    For the services, which have checked who attaches what; not a service of its own.
+    """
+    content_type = content_type or attachment_check(upload, kind=kind)
+    is_image = content_type.startswith("image/")
+    position = photo_position(upload) if is_image else None
     distance_m = None
     if position is not None:
         distance_m = (
@@ -345,8 +475,10 @@ def incident_attachment_add(*, incident: Incident, actor, upload, kind: str) -> 
         uploaded_by=actor,
         uploaded_at=timezone.now(),
         position=position,
+        taken_at=photo_taken_at(upload) if is_image else None,
         distance_m=distance_m,
         far_from_incident=distance_m is not None and distance_m > max_distance_m,
+        thumbnail=(thumbnail_of(upload) if is_image else None) or "",
     )
 
 
@@ -396,6 +528,22 @@ def incidents_escalate_overdue(*, now: datetime | None = None) -> list[Incident]
 def _require_supervisor(actor) -> None:
     if not actor.has_perm(CHANGE_PERMISSION):
         raise PermissionDenied(_("You may not move incidents through the workflow."))
+
+
+def _require_covers(department, incident: Incident) -> None:
+    """The department's area of responsibility must hold the incident's position."""
+    covers = AdminArea.objects.filter(
+        pk=department.area_id, geom__covers=Incident.objects.get(pk=incident.pk).location
+    ).exists()
+    if not covers:
+        raise ValidationError(
+            {
+                "lead_department": _(
+                    "%(department)s is responsible for %(area)s, which does not cover the incident."
+                )
+                % {"department": department.name, "area": department.area.name}
+            }
+        )
 
 
 def _require_handler(actor, incident: Incident) -> None:

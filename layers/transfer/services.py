@@ -1,5 +1,6 @@
 """Importing a file into a layer (all rows or none) and exporting a layer to a file."""
 
+import tempfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
 from itertools import islice
@@ -100,7 +101,21 @@ def layer_export(
         selected = selected.filter(**{f"{spec.area_code_lookup}__startswith": prefix})
     if user is not None:
         selected = visible_to(user, spec.name, selected)
-    return WRITERS[format](spec, selected, Path(path))
+    return _write_whole(WRITERS[format], spec, selected, Path(path))
+
+
+def _write_whole(writer, spec: LayerSpec, selected, target: Path) -> int:
+    """The writer's output replaces the target only once complete: a failure leaves the old file."""
+    with tempfile.NamedTemporaryFile(
+        dir=target.parent, prefix=f".{target.name}.", suffix=target.suffix, delete=False
+    ) as scratch:
+        partial = Path(scratch.name)
+    try:
+        written = writer(spec, selected, partial)
+        partial.replace(target)
+    finally:
+        partial.unlink(missing_ok=True)
+    return written
 
 
 def _layer_spec(layer: str) -> LayerSpec:

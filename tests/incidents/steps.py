@@ -63,9 +63,22 @@ def default_arguments(action: str) -> dict:
     return {}
 
 
-def photo(lon: float | None = None, lat: float | None = None, image_format="JPEG") -> bytes:
-    """A tiny image, with EXIF GPS tags when a position is given (north and east only)."""
+def photo(
+    lon: float | None = None,
+    lat: float | None = None,
+    image_format="JPEG",
+    taken: str | None = None,
+    offset: str | None = None,
+    size: tuple[int, int] = (8, 8),
+) -> bytes:
+    """A small image, with EXIF GPS tags when a position is given (north and east only) and
+    DateTimeOriginal ("YYYY:MM:DD HH:MM:SS", with OffsetTimeOriginal) when a time is."""
     exif = Image.Exif()
+    if taken is not None:
+        details = {ExifTags.Base.DateTimeOriginal: taken}
+        if offset is not None:
+            details[ExifTags.Base.OffsetTimeOriginal] = offset
+        exif[ExifTags.IFD.Exif] = details
     if lon is not None:
         exif[ExifTags.IFD.GPSInfo] = {
             ExifTags.GPS.GPSLatitudeRef: "N",
@@ -74,7 +87,7 @@ def photo(lon: float | None = None, lat: float | None = None, image_format="JPEG
             ExifTags.GPS.GPSLongitude: dms(lon),
         }
     buffer = io.BytesIO()
-    Image.new("RGB", (8, 8), "green").save(buffer, image_format, exif=exif)
+    Image.new("RGB", size, "green").save(buffer, image_format, exif=exif)
     return buffer.getvalue()
 
 

@@ -1,8 +1,12 @@
 """Attachments: what may be uploaded, where a photo was taken, evidence before a result."""
 
+from datetime import UTC, datetime
+
 import pytest
 from django.core.exceptions import ValidationError
+from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
+from PIL import Image
 
 from layers.incidents import services
 from layers.incidents.choices import ATTACHMENT_MAX_BYTES, Action, Status
@@ -119,3 +123,53 @@ def test_a_reopened_incident_needs_new_evidence(handled, supervisor):
     with pytest.raises(ValidationError):  # the first evidence predates the reopening
         step(Action.RESOLVE, handled, supervisor, evidence=False)
     assert step(Action.RESOLVE, handled, supervisor).status == Status.RESOLVED
+
+
+def test_an_image_gets_a_thumbnail_served_with_it(client_for, handled, officer):
+    body = upload(client_for(officer), handled, "evidence", photo(size=(1600, 1200))).json()
+    assert body["thumbnail"].startswith("http://testserver/media/incidents/thumbnails/")
+    attachment = handled.attachments.get()
+    with Image.open(attachment.thumbnail) as thumbnail:
+        assert (thumbnail.format, thumbnail.size) == ("JPEG", (320, 240))
+    with Image.open(attachment.file) as original:
+        assert original.size == (1600, 1200)
+
+
+def test_a_document_has_no_thumbnail(client_for, handled, officer):
+    body = upload(client_for(officer), handled, "document", PDF, "report.pdf").json()
+    assert body["thumbnail"] is None and body["taken_at"] is None
+
+
+def test_the_exif_time_is_read_with_its_offset(client_for, handled, officer):
+    raw = photo(LON, LAT, taken="2026:11:20 09:30:00", offset="+08:00")
+    body = upload(client_for(officer), handled, "evidence", raw).json()
+    assert datetime.fromisoformat(body["taken_at"]) == datetime(2026, 11, 20, 1, 30, tzinfo=UTC)
+
+
+def test_an_exif_time_without_offset_is_read_in_the_servers_zone(
+    client_for, handled, officer, settings
+):
+    settings.TIME_ZONE = "Asia/Shanghai"
+    body = upload(client_for(officer), handled, "evidence", photo(taken="2026:11:20 09:30:00"))
+    assert datetime.fromisoformat(body.json()["taken_at"]) == datetime(
+        2026, 11, 20, 1, 30, tzinfo=UTC
+    )
+
+
+def test_a_photo_without_a_time_has_none(client_for, handled, officer):
+    body = upload(client_for(officer), handled, "evidence", photo()).json()
+    assert body["taken_at"] is None
+
+
+def test_files_go_through_the_configured_storage(client_for, handled, officer, settings):
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
+    }
+    response = upload(client_for(officer), handled, "evidence", photo())
+    assert response.status_code == 201, response.content
+    attachment = handled.attachments.get()
+    assert default_storage.exists(attachment.file.name)
+    assert default_storage.exists(attachment.thumbnail.name)
+    assert not (settings.MEDIA_ROOT / attachment.file.name).exists()
+    assert default_storage.open(attachment.file.name).read() == photo()

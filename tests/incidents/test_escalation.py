@@ -6,10 +6,12 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.utils import timezone
+from procrastinate.contrib.django import app
 
 from layers.incidents import services
 from layers.incidents.choices import Action, Level, Status
 from layers.incidents.models import Incident
+from layers.incidents.tasks import escalate_overdue_job
 from tests import factories as f
 from tests.factories import LAT, LON
 from tests.incidents.steps import bring_to, step
@@ -108,3 +110,19 @@ def test_the_command_escalates_what_is_overdue_now(places, police, supervisor, c
     incident.refresh_from_db()
     assert incident.level == Level.TOWNSHIP
     assert "1 incidents escalated" in capsys.readouterr().out
+
+
+def test_the_worker_escalates_on_a_schedule(places, police, supervisor):
+    periodic = {task.periodic_id: task for task in app.periodic_registry.periodic_tasks.values()}[
+        "incidents_escalate_overdue"
+    ]
+    assert periodic.task is escalate_overdue_job and periodic.cron == "*/10 * * * *"
+    now = timezone.now().replace(microsecond=0) + timedelta(hours=1)
+    overdue = dispatched_with_deadline(supervisor, now - timedelta(minutes=5))
+    dispatched_with_deadline(supervisor, now + timedelta(minutes=5))
+
+    assert escalate_overdue_job(timestamp=int(now.timestamp())) == 1
+
+    overdue.refresh_from_db()
+    assert overdue.level == Level.TOWNSHIP and overdue.events.last().at == now
+    assert escalate_overdue_job(timestamp=int(now.timestamp())) == 0

@@ -29,7 +29,8 @@ LEGAL = {
     Action.ESCALATE: {status: status for status in PATH if status in services.OPEN_STATUSES},
     Action.DEESCALATE: {status: status for status in PATH if status in services.OPEN_STATUSES},
 }
-MATRIX = [(status, action) for status in Status for action in Action]
+# A merge is logged on the incident that carries on, never a step of its own (see test_duplicates).
+MATRIX = [(status, action) for status in Status for action in Action if action != Action.MERGE]
 
 
 @pytest.mark.parametrize(("status", "action"), MATRIX)

@@ -10,6 +10,7 @@ from layers.cameras.models import CameraSite
 from layers.departments.models import Department
 from layers.grids.models import Grid
 from layers.incidents.models import Incident
+from layers.transfer import writers
 from layers.transfer.errors import TransferRefused
 from layers.transfer.services import layer_export, layer_import
 from tests.transfer.factories import OTHER_VILLAGE, feature, point, write_geojson
@@ -227,3 +228,19 @@ def test_empty_layer_exports_an_empty_collection(division, tmp_path):
 
     assert layer_export(layer="buildings", path=output, format="geojson") == 0
     assert json.loads(output.read_text()) == {"type": "FeatureCollection", "features": []}
+
+
+def test_a_failed_export_leaves_the_previous_file_whole(cameras, tmp_path, monkeypatch):
+    target = tmp_path / "cameras.geojson"
+    layer_export(layer="cameras", path=target, format="geojson")
+    previous = target.read_text(encoding="utf-8")
+
+    def write_then_fail(spec, selected, path):
+        writers.write_geojson(spec, selected, path)
+        raise OSError("disk full")
+
+    monkeypatch.setitem(writers.WRITERS, "geojson", write_then_fail)
+    with pytest.raises(OSError):
+        layer_export(layer="cameras", path=target, format="geojson")
+    assert target.read_text(encoding="utf-8") == previous
+    assert [path.name for path in tmp_path.iterdir() if path.name.startswith(".")] == []

@@ -1,0 +1,426 @@
+"""Camera coverage over HTTP: sectors, area coverage, blind spots, site suggestions, a map.
+
+Camera sites are never public: every endpoint asks the access policy whether the request may
+read the cameras layer (401 without a credential, 403 without the right), and an area-limited
+credential may only ask about areas it sees.
+"""
+
+import json
+import math
+from datetime import datetime, time, timedelta
+
+from django.contrib.gis.geos import GEOSException, GEOSGeometry, MultiPoint
+from django.http import HttpResponse
+from django.utils import timezone
+from django.utils.dateparse import parse_date, parse_datetime
+from django.utils.translation import gettext as _
+from rest_framework import status
+from rest_framework.exceptions import NotFound, PermissionDenied, ValidationError
+from rest_framework.permissions import BasePermission
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from layers.access import policy
+from layers.areas.models import AdminArea, division_prefix
+from layers.cameras.models import CameraSite, CameraStatus
+from layers.common.api import request_crs
+from layers.common.geometry import GeometryProblem, geometry_to_storage
+from layers.coverage import analysis, constants
+from layers.coverage.maps import coverage_map_html
+from layers.coverage.selectors import sector_collection
+from layers.coverage.suggestions import (
+    Candidate,
+    SuggestionQuery,
+    candidate_points,
+    site_suggestions,
+)
+from layers.coverage.tasks import SUGGESTIONS_JOB_KIND, site_suggestions_enqueue
+from layers.jobs.models import JobRun
+from layers.keysites.models import KeySiteKind
+
+DEFAULT_WINDOW = timedelta(days=365)
+CAMERAS = "cameras"
+
+
+class CameraCoveragePermission(BasePermission):
+    """Coverage shows where cameras are and what they see: the cameras layer's read right."""
+
+    def has_permission(self, request, view):
+        return policy.read_refusal(request, CAMERAS) is None
+
+
+class CoverageView(APIView):
+    permission_classes = [CameraCoveragePermission]
+
+    def params(self):
+        return self.request.query_params
+
+    def parsed(self, **parsers) -> dict:
+        """Each parameter parsed by its parser; a 400 naming every bad one, not just the first."""
+        values, errors = {}, {}
+        for name, parse in parsers.items():
+            try:
+                values[name] = parse()
+            except ValidationError as exc:
+                errors.update(exc.detail)
+        if errors:
+            raise ValidationError(errors)
+        return values
+
+    def area(self, required: bool = True) -> AdminArea | None:
+        code = self.params().get("area")
+        if not code:
+            if required:
+                raise ValidationError({"area": [_("Give the division code of an area.")]})
+            return None
+        try:
+            division_prefix(str(code))
+            area = AdminArea.objects.get(code=str(code).ljust(12, "0"))
+        except (ValueError, AdminArea.DoesNotExist):
+            raise ValidationError(
+                {"area": [_("No administrative area has code %(code)s.") % {"code": code}]}
+            ) from None
+        if not policy.visible(self.request, "areas", AdminArea.objects.filter(pk=area.pk)).exists():
+            raise PermissionDenied(_("This credential may not see area %(code)s.") % {"code": code})
+        return area
+
+    def window(self) -> analysis.Window:
+        given = self.parsed(
+            since=lambda: self._datetime("from"), until=lambda: self._datetime("to")
+        )
+        until = given["until"] or timezone.now()
+        since = given["since"] or until - DEFAULT_WINDOW
+        if since >= until:
+            raise ValidationError({"from": [_("from must be earlier than to.")]})
+        return analysis.Window(since, until)
+
+    def number(self, name: str, default: float, low: float, high: float) -> float:
+        raw = self.params().get(name, default)
+        try:
+            if isinstance(raw, bool):
+                raise TypeError(name)
+            value = float(raw)
+        except (TypeError, ValueError):
+            value = math.nan
+        if not low <= value <= high:  # NaN fails too
+            raise ValidationError(
+                {
+                    name: [
+                        _("%(name)s must be a number from %(low)g to %(high)g.")
+                        % {"name": name, "low": low, "high": high}
+                    ]
+                }
+            )
+        return value
+
+    def cell_side(self) -> float:
+        return self.number(
+            "cell",
+            constants.DEFAULT_CELL_SIDE_M,
+            constants.MIN_CELL_SIDE_M,
+            constants.MAX_CELL_SIDE_M,
+        )
+
+    def _datetime(self, name: str) -> datetime | None:
+        text = self.params().get(name)
+        if not text:
+            return None
+        try:
+            value = parse_datetime(str(text))
+            if value is None:
+                day = parse_date(str(text))
+                value = day and datetime.combine(day, time.min)
+        except (ValueError, TypeError):
+            value = None
+        if value is None:
+            raise ValidationError({name: [_("Not an ISO 8601 date or date and time.")]})
+        return value if timezone.is_aware(value) else timezone.make_aware(value)
+
+    def cameras(self, area: AdminArea | None):
+        cameras = policy.visible(self.request, CAMERAS, CameraSite.objects.all())
+        if area is not None:
+            cameras = cameras.filter(area__code__startswith=area.code_prefix)
+        return cameras
+
+
+class SectorsView(CoverageView):
+    """GET: the view sector of each camera (visible ground, shadows removed) as GeoJSON."""
+
+    def get(self, request):
+        cameras = self.cameras(self.area(required=False))
+        wanted = request.query_params.get("status")
+        if wanted:
+            if wanted not in CameraStatus.values:
+                raise ValidationError({"status": [_("Not a camera status: %s") % wanted]})
+            cameras = cameras.filter(status=wanted)
+        return Response(sector_collection(cameras), content_type="application/geo+json")
+
+
+class AreaCoverageView(CoverageView):
+    """GET: coverage of each grid or village under an area: area, key sites, incidents."""
+
+    def level(self) -> str:
+        level = self.params().get("level", "village")
+        if level not in analysis.LEVELS:
+            raise ValidationError({"level": [_("level is grid or village.")]})
+        return level
+
+    def get(self, request):
+        given = self.parsed(level=self.level, area=self.area, window=self.window)
+        level, area, window = given["level"], given["area"], given["window"]
+        rows = analysis.area_coverage(area, level, window)
+        return Response(
+            {
+                "type": "FeatureCollection",
+                "area": area.code,
+                "level": level,
+                "from": window.since.isoformat(),
+                "to": window.until.isoformat(),
+                "table": [row.as_row() for row in rows],
+                "features": [
+                    {"type": "Feature", "geometry": row.geometry, "properties": row.as_row()}
+                    for row in rows
+                ],
+            },
+            content_type="application/geo+json",
+        )
+
+
+class BlindSpotsView(CoverageView):
+    """GET: key sites no camera sees and incident cells outside coverage, with their weight."""
+
+    def kinds(self) -> list[str] | None:
+        if not self.params().get("kind"):
+            return None
+        kinds = self.params()["kind"].split(",")
+        unknown = sorted(set(kinds) - set(KeySiteKind.values))
+        if unknown:
+            raise ValidationError({"kind": [_("Not a key site kind: %s") % ", ".join(unknown)]})
+        return kinds
+
+    def get(self, request):
+        given = self.parsed(
+            area=self.area, window=self.window, cell=self.cell_side, kinds=self.kinds
+        )
+        area, window, kinds = given["area"], given["window"], given["kinds"]
+        sites = analysis.blind_key_sites(area, kinds)
+        cells = analysis.blind_cells(area, window, given["cell"])
+        return Response(
+            {
+                "type": "FeatureCollection",
+                "area": area.code,
+                "from": window.since.isoformat(),
+                "to": window.until.isoformat(),
+                "key_sites": len(sites),
+                "cells": len(cells),
+                "uncovered_weight": sum(c["properties"]["weight"] for c in cells),
+                "features": sites + cells,
+            },
+            content_type="application/geo+json",
+        )
+
+
+class CoverageMapView(CoverageView):
+    """GET: the coverage picture of an area, a folium map (HTML) that works offline; with
+    `job=<id>`, the sites a finished suggestion job chose are drawn on it too."""
+
+    def suggested(self) -> list[dict]:
+        job_id = self.params().get("job")
+        if not job_id:
+            return []
+        job = JobRun.objects.filter(
+            pk=int(job_id) if str(job_id).isdigit() else 0, kind=SUGGESTIONS_JOB_KIND
+        ).first()
+        if job is None or not job.result:
+            raise ValidationError({"job": [_("No finished site-suggestion job %s.") % job_id]})
+        return job.result["features"]
+
+    def get(self, request):
+        given = self.parsed(
+            area=self.area, window=self.window, cell=self.cell_side, suggested=self.suggested
+        )
+        area, window = given["area"], given["window"]
+        rows = analysis.area_coverage(area, "village", window)
+        west, south, east, north = area.geom.extent
+        html = coverage_map_html(
+            bounds=(west, south, east, north),
+            areas={
+                "type": "FeatureCollection",
+                "features": [
+                    {"type": "Feature", "geometry": r.geometry, "properties": r.as_row()}
+                    for r in rows
+                ],
+            },
+            sectors=sector_collection(self.cameras(area)),
+            blind_key_sites=analysis.blind_key_sites(area),
+            blind_cells=analysis.blind_cells(area, window, given["cell"]),
+            suggested=given["suggested"],
+        )
+        return HttpResponse(html, content_type="text/html; charset=utf-8")
+
+
+class SuggestionsView(CoverageView):
+    """POST: k new camera sites by greedy maximum coverage of uncovered incident weight.
+
+    Small runs answer at once (200); larger ones, or `"background": true`, go to the job
+    worker (202 with the job to follow at /api/v1/coverage/suggestions/<job>/).
+    """
+
+    def params(self):
+        if not isinstance(self.request.data, dict):
+            raise ValidationError({"non_field_errors": [_("Send a JSON object.")]})
+        return self.request.data
+
+    def cell_side(self) -> float:
+        return self.number(
+            "cell_side_m",
+            constants.DEFAULT_CELL_SIDE_M,
+            constants.MIN_CELL_SIDE_M,
+            constants.MAX_CELL_SIDE_M,
+        )
+
+    def k(self) -> int:
+        k = self.params().get("k")
+        if not isinstance(k, int) or isinstance(k, bool) or not 1 <= k <= constants.MAX_K:
+            raise ValidationError(
+                {"k": [_("k must be an integer from 1 to %d.") % constants.MAX_K]}
+            )
+        return k
+
+    def azimuths(self) -> tuple[float, ...]:
+        azimuths = self.params().get("azimuths", list(constants.DEFAULT_AZIMUTHS))
+        if (
+            not isinstance(azimuths, list)
+            or not 1 <= len(azimuths) <= 36
+            or not all(
+                isinstance(a, int | float) and not isinstance(a, bool) and 0 <= a < 360
+                for a in azimuths
+            )
+        ):
+            raise ValidationError(
+                {"azimuths": [_("azimuths is a list of 1 to 36 angles in [0, 360).")]}
+            )
+        return tuple(float(a) for a in azimuths)
+
+    def flag(self, name: str, default: bool):
+        def parse() -> bool:
+            value = self.params().get(name, default)
+            if not isinstance(value, bool):
+                raise ValidationError({name: [_("%s is true or false.") % name]})
+            return value
+
+        return parse
+
+    def post(self, request):
+        given = self.parsed(
+            area=self.area,
+            window=self.window,
+            k=self.k,
+            azimuths=self.azimuths,
+            cell=self.cell_side,
+            field_of_view=lambda: self.number(
+                "field_of_view", constants.DEFAULT_FIELD_OF_VIEW, 1, 360
+            ),
+            range_m=lambda: self.number("range_m", constants.DEFAULT_RANGE_M, 1, 5000),
+            road_spacing_m=lambda: self.number(
+                "road_spacing_m",
+                constants.DEFAULT_ROAD_SPACING_M,
+                constants.MIN_ROAD_SPACING_M,
+                100_000,
+            ),
+            key_sites=self.flag("key_sites", True),
+            background=self.flag("background", False),
+            candidates=self._candidates,
+        )
+        area, window, background = given["area"], given["window"], given["background"]
+        query = SuggestionQuery(
+            area_code=area.code,
+            k=given["k"],
+            since=window.since,
+            until=window.until,
+            cell_side_m=given["cell"],
+            azimuths=given["azimuths"],
+            field_of_view=given["field_of_view"],
+            range_m=given["range_m"],
+            road_spacing_m=given["road_spacing_m"],
+            key_sites=given["key_sites"],
+            candidates=given["candidates"],
+        )
+        if not background:
+            count = (
+                len(query.candidates)
+                if query.candidates is not None
+                else len(
+                    candidate_points(
+                        area, road_spacing_m=query.road_spacing_m, key_sites=query.key_sites
+                    )
+                )
+            )
+            background = count * len(query.azimuths) > constants.MAX_SYNC_OPTIONS
+        if background:
+            job = site_suggestions_enqueue(
+                query=query, user=request.user if request.user.is_authenticated else None
+            )
+            return Response(job_body(request, job), status=status.HTTP_202_ACCEPTED)
+        return Response(site_suggestions(query), content_type="application/geo+json")
+
+    def _candidates(self) -> tuple[Candidate, ...] | None:
+        given = self.params().get("candidates")
+        if given is None:
+            return None
+        if isinstance(given, dict) and given.get("type") == "FeatureCollection":
+            geometries = [
+                f.get("geometry") for f in given.get("features") or [] if isinstance(f, dict)
+            ]
+        elif isinstance(given, dict) and given.get("type") == "Feature":
+            geometries = [given.get("geometry")]
+        else:
+            geometries = [given]
+        points = []
+        try:
+            for geometry in geometries:
+                parsed = GEOSGeometry(json.dumps(geometry))
+                if parsed.geom_type == "Point":
+                    points.append(parsed)
+                elif parsed.geom_type == "MultiPoint":
+                    points.extend(parsed)
+                else:
+                    raise GeometryProblem(_("Candidates are points, not %s.") % parsed.geom_type)
+            if not points or len(points) > constants.MAX_CANDIDATES:
+                raise GeometryProblem(
+                    _("Give 1 to %d candidate points.") % constants.MAX_CANDIDATES
+                )
+            stored = geometry_to_storage(
+                MultiPoint(points, srid=points[0].srid), request_crs(self.request), "MultiPoint"
+            )
+        except (GEOSException, GeometryProblem, ValueError, TypeError) as exc:
+            raise ValidationError({"candidates": [str(exc)]}) from exc
+        return tuple(Candidate(p.x, p.y, "given", str(n)) for n, p in enumerate(stored, 1))
+
+
+class SuggestionJobView(CoverageView):
+    """GET: a queued suggestion run: its status, progress and, once done, the chosen sites."""
+
+    def get(self, request, job_id: int):
+        try:
+            job = JobRun.objects.get(pk=job_id, kind=SUGGESTIONS_JOB_KIND)
+        except JobRun.DoesNotExist:
+            raise NotFound(_("No site-suggestion job %(id)s.") % {"id": job_id}) from None
+        if not policy.visible(
+            request, "areas", AdminArea.objects.filter(code=job.parameters.get("area_code"))
+        ).exists():
+            raise PermissionDenied(_("This credential may not see that job's area."))
+        return Response(job_body(request, job))
+
+
+def job_body(request, job: JobRun) -> dict:
+    return {
+        "job": job.pk,
+        "status": job.status,
+        "done": job.done,
+        "total": job.total,
+        "percent": job.percent,
+        "message": job.message,
+        "status_url": request.build_absolute_uri(f"/api/v1/coverage/suggestions/{job.pk}/"),
+        "result": job.result,
+    }

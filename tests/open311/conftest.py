@@ -1,0 +1,3 @@
+"""The incidents fixtures (places, departments, users), shared."""
+
+from tests.incidents.conftest import *  # noqa: F403
