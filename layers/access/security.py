@@ -5,6 +5,7 @@ import sys
 import time
 from dataclasses import replace
 
+import psycopg
 from csp.middleware import CSPMiddleware
 from django.conf import settings
 from django.core.cache import cache
@@ -115,7 +116,7 @@ def server_error(request):
     Nothing is retried here: the client retries; CONN_HEALTH_CHECKS replaces the broken
     connection on the next request, so the server recovers by itself."""
     error = sys.exc_info()[1]
-    if isinstance(error, OperationalError | InterfaceError):
+    if isinstance(error, OperationalError | InterfaceError | psycopg.OperationalError):
         for connection in connections.all(initialized_only=True):
             connection.close_if_unusable_or_obsolete()
         detail = _("The database is unavailable for a moment; retry shortly.")

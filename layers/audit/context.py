@@ -48,12 +48,14 @@ class RequestContext:
         )
 
     def __call__(self, execute, sql, params, many, context):
-        # Composed SQL (psycopg.sql) cannot be read without a connection: assume it writes.
-        if not isinstance(sql, str) or sql.lstrip()[:6].upper().startswith(WRITES):
+        connection = context["connection"]
+        text = sql if isinstance(sql, str) else sql.as_string(connection.connection)
+        if text.lstrip()[:6].upper().startswith(WRITES):
             values = self.current()
             if values != self.applied:
                 self.applied = values
-                with context["connection"].connection.cursor() as cursor:
+                # Errors as Django's (a lost connection is an OperationalError, a clean 503).
+                with connection.wrap_database_errors, connection.connection.cursor() as cursor:
                     cursor.execute(
                         "SELECT set_config(%s, %s, false), set_config(%s, %s, false),"
                         " set_config(%s, %s, false), set_config(%s, %s, false)",

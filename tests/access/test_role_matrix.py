@@ -5,10 +5,12 @@ serve that layer."""
 
 import json
 from dataclasses import dataclass
+from datetime import timedelta
 
 import pytest
 from django.contrib.gis.geos import GEOSGeometry
 from django.core.management import call_command
+from django.utils import timezone
 from rest_framework.test import APIClient
 
 from layers.access.models import Role
@@ -139,7 +141,18 @@ def _same_shape(stored, exported) -> bool:
     return stored.equals_exact(exported, tolerance=1e-6)
 
 
-SURFACES = [rest_list, rest_detail, ogc_items, ogc_item, tiles, export]
+def supervision_overdue(actor, layer, model):
+    """The supervision statistics' overdue list (every incident here is past its deadline)."""
+    if layer != "incidents":
+        return None
+    response = actor.client.get("/api/v1/supervision/overdue/", {"limit": 500})
+    if response.status_code in REFUSED:
+        return set()
+    assert response.status_code == 200, (response.status_code, response.content[:300])
+    return {row["id"] for row in response.json()["results"]}
+
+
+SURFACES = [rest_list, rest_detail, ogc_items, ogc_item, tiles, export, supervision_overdue]
 
 _TMP = []
 
@@ -170,6 +183,7 @@ def world(db, django_user_model, tmp_path):
     west_grid, _east_grid = county["grids"]
     west_police = f.department("west police", county["west"])
     f.department("east police", county["east"])
+    Incident.objects.update(deadline=timezone.now() - timedelta(days=1))  # both overdue
     west_incident = Incident.objects.get(area__code__startswith=WEST)
     west_incident.lead_department = west_police
     west_incident.save()
