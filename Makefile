@@ -9,7 +9,7 @@ PORT ?= 8000
 DEMO_SEED ?= 1
 DEMO_SCALE ?= 1
 
-.PHONY: run test setup sysdeps venv db-start db-stop db-reset migrate demo worker lint format bench
+.PHONY: run test setup sysdeps venv db-start db-stop db-reset migrate demo worker lint format bench backup restore
 
 run: setup demo
 	@echo "gisgov on http://$(HOST):$(PORT)/admin/  (demo login: admin / gisgov-demo)"
@@ -63,3 +63,11 @@ lint:
 format:
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .
+
+# make backup [BACKUP=file.tar] / make restore BACKUP=file.tar: the database and uploaded files.
+BACKUP ?= gisgov-backup-$(shell date -u +%Y%m%dT%H%M%SZ).tar
+backup:
+	@scripts/backup.sh backup $(BACKUP)
+
+restore:
+	@scripts/backup.sh restore $(BACKUP)

@@ -40,6 +40,23 @@ def env_list(name: str, default: list[str]) -> list[str]:
     return [item.strip() for item in raw.split(",") if item.strip()]
 
 
+def replica_config() -> dict | None:
+    """DATABASES["replica"] from GISGOV_REPLICA_URL (a streaming replica), or None."""
+    import dj_database_url
+
+    url = os.environ.get("GISGOV_REPLICA_URL")
+    if not url:
+        return None
+    if not url.startswith(("postgis://", "postgres://", "postgresql://")):
+        raise ImproperlyConfigured("GISGOV_REPLICA_URL must be a postgis:// or postgres:// URL")
+    config = dj_database_url.parse(url, conn_max_age=60, conn_health_checks=True)
+    config["ENGINE"] = "django.contrib.gis.db.backends.postgis"
+    config["OPTIONS"] = {"options": "-c max_parallel_workers_per_gather=0"}
+    # Tests run against the default database only: the replica alias mirrors it there.
+    config["TEST"] = {"MIRROR": "default"}
+    return config
+
+
 def database_config() -> dict:
     """DATABASE_URL when set, else the project-local cluster started by scripts/pg.sh.
 

@@ -1,8 +1,17 @@
 """gisgov settings: everything that varies between deployments comes from gisgov.env."""
 
+from csp.constants import NONCE, NONE, SELF, UNSAFE_INLINE
 from django.utils.translation import gettext_lazy as _
 
-from gisgov.env import BASE_DIR, database_config, env_bool, env_int, env_list, env_str
+from gisgov.env import (
+    BASE_DIR,
+    database_config,
+    env_bool,
+    env_int,
+    env_list,
+    env_str,
+    replica_config,
+)
 
 SECRET_KEY = env_str(
     "GISGOV_SECRET_KEY", "gisgov-development-only-secret-key-change-me-in-production"
@@ -39,23 +48,29 @@ INSTALLED_APPS = [
     "layers.tiles",
     "layers.ogc",
     "layers.disputes",
+    "layers.audit",
     "layers.open311",
     "layers.console",
     "layers.supervision",
     "layers.heatmaps",
     "corsheaders",
+    "csp",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "gisgov.routers.ReplicaRoutingMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "corsheaders.middleware.CorsMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "layers.access.security.RequestLimitsMiddleware",
+    "layers.access.security.ContentSecurityPolicyMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "layers.audit.context.AuditContextMiddleware",
 ]
 
 ROOT_URLCONF = "gisgov.urls"
@@ -77,6 +92,10 @@ TEMPLATES = [
 ]
 
 DATABASES = {"default": database_config()}
+if replica_config() is not None:  # reads to a streaming replica: gisgov/routers.py
+    DATABASES["replica"] = replica_config()
+DATABASE_ROUTERS = ["gisgov.routers.ReplicaRouter"]
+GISGOV_REPLICA_STICKY_SECONDS = env_int("GISGOV_REPLICA_STICKY_SECONDS", 10)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -109,6 +128,12 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["layers.access.permissions.LayerPermission"],
+    "DEFAULT_PARSER_CLASSES": [
+        "layers.access.security.JSONParser",
+        "layers.access.security.GeoJSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "EXCEPTION_HANDLER": "layers.common.api.exception_handler",
@@ -167,6 +192,44 @@ GISGOV_TILES_CLUSTER_BELOW_ZOOM = env_int("GISGOV_TILES_CLUSTER_BELOW_ZOOM", 14)
 # An evidence photo whose EXIF position lies farther than this from its incident is flagged.
 GISGOV_EVIDENCE_MAX_DISTANCE_M = env_int("GISGOV_EVIDENCE_MAX_DISTANCE_M", 500)
 
+# Security headers and the Content-Security-Policy (django-csp): our own origin only, scripts
+# only from files or carrying the request's nonce ({{ request.csp_nonce }}), no framing.
+GISGOV_HTTPS = env_bool("GISGOV_HTTPS", False)  # behind a TLS-terminating nginx in production
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if GISGOV_HTTPS else None
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = GISGOV_HTTPS
+SECURE_HSTS_SECONDS = 31_536_000 if GISGOV_HTTPS else 0
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = CSRF_COOKIE_SAMESITE = "Lax"
+_basemap_origin = "/".join(GISGOV_BASEMAP_URL.split("/")[:3]) if GISGOV_BASEMAP_URL else None
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:", "blob:", *filter(None, [_basemap_origin])],
+        "connect-src": [SELF, *filter(None, [_basemap_origin])],
+        "font-src": [SELF, "data:"],
+        "worker-src": [SELF, "blob:"],  # map libraries decode tiles in blob workers
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
+# Path prefix → directives added there: third-party pages with inline scripts and styles
+# (Django admin and its OpenLayers map widget, Swagger UI). Staff-only or documentation pages.
+GISGOV_CSP_RELAXED = {
+    "/admin/": {"script-src": [UNSAFE_INLINE], "style-src": [UNSAFE_INLINE]},
+    "/api/docs/": {"script-src": [UNSAFE_INLINE], "style-src": [UNSAFE_INLINE]},
+}
+# Anonymous reads of /api/, /ogc/ and /tiles/ per client address and minute (0: no limit). A
+# map view loads tens of tiles a second at most; per process unless CACHES is shared.
+GISGOV_ANONYMOUS_RATE = env_int("GISGOV_ANONYMOUS_RATE", 1200)
+# Front proxies whose X-Real-IP names the client (rate limits, the audit's "from where").
+GISGOV_TRUSTED_PROXIES = env_list("GISGOV_TRUSTED_PROXIES", [])
 # Citizen reports (民意快递) and Open311. Reports of the same category within this distance and
 # time window are proposed as duplicates.
 GISGOV_DUPLICATE_DISTANCE_M = env_int("GISGOV_DUPLICATE_DISTANCE_M", 200)

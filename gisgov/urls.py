@@ -24,6 +24,7 @@ api.register("departments", DepartmentViewSet, basename="department")
 api.register("incidents", IncidentViewSet, basename="incident")
 
 urlpatterns = [
+    path("api/v1/audit/", include("layers.audit.urls")),
     path("api/v1/coverage/", include("layers.coverage.urls")),
     path("", include("layers.incidents.urls")),
     path("open311/v2/", include("layers.open311.urls")),
@@ -40,3 +41,5 @@ urlpatterns = [
     *static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT),
     path("", include("layers.console.urls")),
 ]
+
+handler500 = "layers.access.security.server_error"

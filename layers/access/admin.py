@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from layers.access.models import ApiToken
+from layers.access.models import ApiToken, Role
 
 
 @admin.register(ApiToken)
@@ -14,3 +14,13 @@ class ApiTokenAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return False
+
+
+@admin.register(Role)
+class RoleAdmin(admin.ModelAdmin):
+    """Who does what, over which area: the scope of everything they read."""
+
+    list_display = ["user", "kind", "area"]
+    list_filter = ["kind"]
+    search_fields = ["user__username", "area__code", "area__name"]
+    autocomplete_fields = ["user", "area"]

@@ -62,3 +62,55 @@ class ApiToken(models.Model):
                 {"scopes": _('Scopes are a list, e.g. ["read", "write:incidents"].')}
             )
         scopes_validate(self.scopes)
+
+
+class RoleKind(models.TextChoices):
+    CITY_ADMIN = "city_admin", _("City administrator")
+    SUPERVISOR = "supervisor", _("County or township supervisor")
+    DEPARTMENT_STAFF = "department_staff", _("Department staff")
+    GRIDDER = "gridder", _("Gridder")
+    FIELD_OFFICER = "field_officer", _("Field officer")
+    CITIZEN = "citizen", _("Citizen")
+
+
+class Role(models.Model):
+    """What a person does, and the part of the hierarchy it covers: the scope of every read.
+
+    No geometry. A supervisor and a field officer are scoped to their area and everything
+    inside it; department staff to the incidents dispatched to their departments (their
+    membership is layers.incidents DepartmentMember); a gridder to the grids they staff
+    (layers.grids GridStaff); a citizen to public layers and their own reports. A user without
+    a role keeps the layer-level rules only (model permissions, token scopes and area).
+    """
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.CASCADE,
+        related_name="gisgov_role",
+    )
+    kind = models.CharField(_("role"), max_length=20, choices=RoleKind.choices)
+    area = models.ForeignKey(
+        "areas.AdminArea",
+        verbose_name=_("scoped to area"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text=_("The county or township a supervisor or field officer covers."),
+    )
+
+    class Meta:
+        verbose_name = _("role")
+        verbose_name_plural = _("roles")
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(kind__in=["supervisor", "field_officer"])
+                | models.Q(area__isnull=False),
+                name="access_role_area_when_scoped",
+                violation_error_message=_("A supervisor or field officer is scoped to an area."),
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.user} · {self.get_kind_display()}"

@@ -6,8 +6,8 @@ from layers.common.api import FeatureSerializer, StorageGeometryField
 
 class BuildingSerializer(FeatureSerializer):
     footprint = StorageGeometryField("Polygon")
-    grid = serializers.SlugRelatedField(slug_field="code", read_only=True)
-    area = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    grid = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
+    area = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
 
     class Meta:
         model = Building

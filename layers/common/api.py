@@ -11,7 +11,8 @@ from django.db import DataError, IntegrityError, transaction
 from django.db.models import Q
 from django.http import HttpResponse
 from django.utils.translation import gettext as _
-from rest_framework import status, viewsets
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_serializer
+from rest_framework import serializers, status, viewsets
 from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
@@ -21,10 +22,21 @@ from rest_framework_gis.serializers import GeoFeatureModelSerializer
 from layers.access import policy
 from layers.common import crs as crs_module
 from layers.common.geojson import feature_page
-from layers.common.geometry import GeometryProblem, geometry_to_storage
+from layers.common.geometry import GeometryProblem, geojson_problem, geometry_to_storage
 
 DEFAULT_LIMIT = 100
 MAX_LIMIT = 10_000
+
+
+@extend_schema_serializer(many=False)
+class FeatureCollectionSerializer(serializers.Serializer):
+    """What list() sends (serialized by PostGIS, not by the layer's serializer): declared so
+    the OpenAPI document, and schemathesis checking responses against it, match the wire."""
+
+    type = serializers.ChoiceField(["FeatureCollection"])
+    features = serializers.ListField(child=serializers.DictField())
+    numberReturned = serializers.IntegerField()
+    links = serializers.ListField(child=serializers.DictField())
 
 
 def exception_handler(exc, context):
@@ -57,15 +69,38 @@ class StorageGeometryField(GeometryField):
         super().__init__(**kwargs)
 
     def to_internal_value(self, value):
+        problem = geojson_problem(value)
+        if problem:
+            raise ValidationError(_("Not a GeoJSON geometry: %s") % problem)
         try:
             geometry = GEOSGeometry(json.dumps(value) if isinstance(value, dict) else value)
         except (GEOSException, GDALException, ValueError, TypeError) as exc:
             raise ValidationError(_("Not a GeoJSON geometry: %s") % exc) from exc
         source = self.context.get("source_crs", crs_module.STORAGE_CRS)
+        # An SRID inside the geometry (EWKT/EWKB, a GeoJSON "crs" member) must agree with the
+        # request's CRS: reading coordinates in the other one would store them misplaced.
+        if _names_srid(value, geometry) and geometry.srid != source.epsg:
+            raise ValidationError(
+                _(
+                    "The geometry names SRID %(srid)d but the request's CRS is %(crs)s: name"
+                    " the CRS once, with the crs parameter or the Content-Crs header."
+                )
+                % {"srid": geometry.srid, "crs": source.label}
+            )
         try:
             return geometry_to_storage(geometry, source, self.geometry_type)
         except GeometryProblem as exc:
             raise ValidationError(str(exc)) from exc
+
+
+def _names_srid(value, geometry) -> bool:
+    """Whether the client wrote an SRID into the geometry (GDAL gives GeoJSON EPSG:4326 by
+    default, so there only a "crs" member counts)."""
+    if isinstance(value, dict):
+        return "crs" in value
+    if isinstance(value, str) and value.lstrip().startswith("{"):
+        return '"crs"' in value
+    return bool(geometry.srid)
 
 
 class FeatureSerializer(GeoFeatureModelSerializer):
@@ -146,6 +181,13 @@ class LayerViewSet(viewsets.ModelViewSet):
         ).exists():
             raise PermissionDenied(_("This credential may not place features outside its area."))
 
+    @extend_schema(
+        responses={
+            (200, "application/geo+json"): OpenApiResponse(
+                FeatureCollectionSerializer, description="GeoJSON features, keyset-paged."
+            )
+        }
+    )
     def list(self, request, *args, **kwargs):
         queryset = self.filter_queryset(self.get_queryset())
         limit = self._limit()

@@ -36,7 +36,8 @@ class BBoxField(forms.CharField):
         try:
             box = parse_bbox(value)
         except ValueError as exc:
-            raise forms.ValidationError(str(exc)) from exc
+            # django-filter %-formats the message: a % the client sent must stay literal.
+            raise forms.ValidationError(str(exc).replace("%", "%%")) from exc
         box.srid = STORAGE_SRID
         return box
 
@@ -62,7 +63,7 @@ class DivisionCodeField(forms.CharField):
         try:
             return division_prefix(value)
         except ValueError as exc:
-            raise forms.ValidationError(str(exc)) from exc
+            raise forms.ValidationError(str(exc).replace("%", "%%")) from exc
 
 
 class AreaFilter(django_filters.Filter):

@@ -1,5 +1,6 @@
 """Checking one incoming geometry and moving it into storage coordinates, or saying why not."""
 
+import json
 import math
 
 import shapely
@@ -81,3 +82,57 @@ def _transform(geometry: GEOSGeometry, source: SourceCRS) -> GEOSGeometry:
             _("Cannot transform from %(crs)s: %(error)s") % {"crs": source.label, "error": exc}
         ) from exc
     return geometry
+
+
+# GeoJSON geometry type → how deeply its coordinates nest above a position.
+GEOJSON_DEPTH = {
+    "Point": 0,
+    "MultiPoint": 1,
+    "LineString": 1,
+    "MultiLineString": 2,
+    "Polygon": 2,
+    "MultiPolygon": 3,
+}
+
+
+def geojson_problem(value) -> str | None:
+    """What is structurally wrong with a GeoJSON geometry object, in words, before GDAL/GEOS
+    read it (their errors name a C function, not the problem); None if nothing is."""
+    if not isinstance(value, dict) or value.get("type") == "GeometryCollection":
+        return None
+    kind = value.get("type")
+    if kind not in GEOJSON_DEPTH:
+        return _("unknown GeoJSON geometry type %(type)r; use one of %(types)s.") % {
+            "type": kind,
+            "types": ", ".join(GEOJSON_DEPTH),
+        }
+    coordinates = value.get("coordinates")
+    if not isinstance(coordinates, list) or not coordinates:
+        return _("it is empty: it has no coordinates.")
+    return _coordinates_problem(coordinates, GEOJSON_DEPTH[kind], kind)
+
+
+def _coordinates_problem(coordinates, depth: int, kind: str) -> str | None:
+    if depth == 0:
+        if not (
+            isinstance(coordinates, list)
+            and 2 <= len(coordinates) <= 3
+            and all(isinstance(v, int | float) and not isinstance(v, bool) for v in coordinates)
+        ):
+            return _("a position is two numbers (longitude, latitude), not %(value).40s.") % {
+                "value": json.dumps(coordinates)
+            }
+        return None
+    if not isinstance(coordinates, list) or not coordinates:
+        return _("it is empty: a part has no coordinates.")
+    is_ring = (kind == "Polygon" and depth == 1) or (kind == "MultiPolygon" and depth == 1)
+    for item in coordinates:
+        problem = _coordinates_problem(item, depth - 1, kind)
+        if problem:
+            return problem
+    if is_ring:
+        if len(coordinates) < 4:
+            return _("a polygon ring needs at least 4 positions, the last repeating the first.")
+        if coordinates[0] != coordinates[-1]:
+            return _("a polygon ring is not closed: its last position must repeat the first.")
+    return None

@@ -5,9 +5,10 @@ from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext as _
 from rest_framework import status
 from rest_framework.decorators import action
-from rest_framework.exceptions import NotFound, ValidationError
+from rest_framework.exceptions import NotFound, PermissionDenied, ValidationError
 from rest_framework.response import Response
 
+from layers.access import policy
 from layers.areas.models import AdminArea
 from layers.common.api import LayerViewSet
 from layers.grids.filtersets import GridFilterSet
@@ -106,11 +107,15 @@ class GridViewSet(LayerViewSet):
         if not code:
             raise ValidationError({"area": [_("Give the division code of an area.")]})
         try:
-            return AdminArea.objects.get(code=code)
+            area = AdminArea.objects.get(code=code)
         except AdminArea.DoesNotExist:
             raise NotFound(
                 _("No administrative area has code %(code)s.") % {"code": code}
             ) from None
+        # Its statistics count incidents: only for an area inside the request's role scope.
+        if not policy.area_in_scope(self.request, area):
+            raise PermissionDenied(_("This area lies outside what you may see."))
+        return area
 
     def _datetime(self, name: str):
         text = self.request.query_params.get(name)

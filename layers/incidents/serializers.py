@@ -8,8 +8,8 @@ from layers.incidents.models import Incident, IncidentAttachment, IncidentEvent
 
 class IncidentSerializer(FeatureSerializer):
     location = StorageGeometryField("Point")
-    grid = serializers.SlugRelatedField(slug_field="code", read_only=True)
-    area = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    grid = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
+    area = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
 
     class Meta:
         model = Incident

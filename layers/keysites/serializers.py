@@ -6,8 +6,8 @@ from layers.keysites.models import KeySite
 
 class KeySiteSerializer(FeatureSerializer):
     location = StorageGeometryField("Point")
-    grid = serializers.SlugRelatedField(slug_field="code", read_only=True)
-    area = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    grid = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
+    area = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
 
     class Meta:
         model = KeySite

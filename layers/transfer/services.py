@@ -10,6 +10,7 @@ import shapely
 from django.db import IntegrityError, connection, transaction
 from django.utils.translation import gettext as _
 
+from layers.access.policy import visible_to
 from layers.areas.models import AdminArea, division_prefix
 from layers.common.constants import CGCS2000_SRID, STORAGE_SRID
 from layers.common.crs import CRSError, SourceCRS, parse_crs, remove_offset
@@ -75,8 +76,12 @@ def _check_deferred_constraints(cursor) -> None:
         ) from error
 
 
-def layer_export(*, layer: str, path: str | Path, format: str, area_code: str | None = None) -> int:
-    """Write a layer, or its part inside one division, to a file in EPSG:4326; the count."""
+def layer_export(
+    *, layer: str, path: str | Path, format: str, area_code: str | None = None, user=None
+) -> int:
+    """Write a layer, or its part inside one division, to a file in EPSG:4326; the count.
+
+    With a user, only the rows that user's role may see (layers.access.policy.visible_to)."""
     spec = _layer_spec(layer)
     if format not in WRITERS:
         raise TransferRefused(
@@ -94,6 +99,8 @@ def layer_export(*, layer: str, path: str | Path, format: str, area_code: str | 
                 _("no administrative area has code %(code)s") % {"code": area_code}
             )
         selected = selected.filter(**{f"{spec.area_code_lookup}__startswith": prefix})
+    if user is not None:
+        selected = visible_to(user, spec.name, selected)
     return _write_whole(WRITERS[format], spec, selected, Path(path))
 
 

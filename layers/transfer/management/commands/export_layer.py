@@ -1,3 +1,4 @@
+from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
@@ -22,14 +23,25 @@ class Command(BaseCommand):
             metavar="CODE",
             help="only features inside this division (its code prefix), e.g. 410102001000",
         )
+        parser.add_argument(
+            "--as-user",
+            metavar="USERNAME",
+            help="only the features this user's role may see (what they could read in the API)",
+        )
 
     def handle(self, *args, **options):
+        user = None
+        if options["as_user"]:
+            user = get_user_model().objects.filter(username=options["as_user"]).first()
+            if user is None:
+                raise CommandError(_("no user %(name)s") % {"name": options["as_user"]})
         try:
             written = layer_export(
                 layer=options["layer"],
                 path=options["output"],
                 format=options["format"],
                 area_code=options["area"],
+                user=user,
             )
         except TransferRefused as refused:
             raise CommandError(str(refused)) from refused

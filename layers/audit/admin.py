@@ -1,0 +1,25 @@
+from django.contrib import admin
+
+from layers.audit.models import Change
+
+
+@admin.register(Change)
+class ChangeAdmin(admin.ModelAdmin):
+    """Read-only: changes are written by the database trigger and never edited."""
+
+    list_display = ["at", "table_name", "row_id", "action", "actor", "ip", "area_code"]
+    list_filter = ["table_name", "action"]
+    search_fields = ["actor", "area_code", "=row_id"]
+    date_hierarchy = "at"
+
+    def get_readonly_fields(self, request, obj=None):
+        return [field.name for field in Change._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

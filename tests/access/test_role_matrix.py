@@ -1,0 +1,316 @@
+"""Every role × every layer × every surface: what a person sees is what their role allows,
+whichever way they ask. A new surface is one entry in SURFACES: a function
+(actor, layer, model) → the ids of the layer's rows it returned, or None when it does not
+serve that layer."""
+
+import json
+from dataclasses import dataclass
+from datetime import timedelta
+
+import pytest
+from django.contrib.gis.geos import GEOSGeometry
+from django.core.management import call_command
+from django.utils import timezone
+from rest_framework.test import APIClient
+
+from layers.access.models import Role
+from layers.access.services import api_token_create
+from layers.areas.models import AdminArea
+from layers.buildings.models import Building
+from layers.cameras.models import CameraSite
+from layers.departments.models import Department
+from layers.grids.models import Grid, GridStaff
+from layers.incidents.models import DepartmentMember, Incident
+from layers.keysites.models import KeySite
+from layers.ogc.collections import COLLECTIONS
+from layers.tiles.specs import LAYERS as TILE_LAYERS
+from layers.transfer.specs import LAYERS as EXPORT_LAYERS
+from tests import factories as f
+from tests.tiles.conftest import tile_of
+from tests.tiles.mvt import read_tile
+
+WEST, EAST = "419821101", "419821102"
+MODELS = {
+    "areas": AdminArea,
+    "grids": Grid,
+    "buildings": Building,
+    "cameras": CameraSite,
+    "key-sites": KeySite,
+    "departments": Department,
+    "incidents": Incident,
+}
+GEOMETRY = {
+    "areas": "geom",
+    "grids": "geom",
+    "buildings": "footprint",
+    "cameras": "location",
+    "key-sites": "location",
+    "departments": None,
+    "incidents": "location",
+}
+PUBLIC = {"areas", "grids", "buildings"}
+READ_OK = {200, 204}
+REFUSED = {401, 403, 404}
+
+
+@dataclass
+class Actor:
+    name: str
+    client: APIClient
+    user: object  # None for anonymous
+    export_user: object  # whom an export runs as; None: this surface is not theirs
+
+
+def _ids(response) -> set[int] | None:
+    if response.status_code in REFUSED:
+        return set()
+    assert response.status_code in READ_OK, (response.status_code, response.content[:300])
+    return {feature["id"] for feature in response.json()["features"]}
+
+
+def rest_list(actor, layer, model):
+    return _ids(actor.client.get(f"/api/v1/{layer}/", {"limit": 1000}))
+
+
+def rest_detail(actor, layer, model):
+    seen = set()
+    for pk in model.objects.values_list("pk", flat=True):
+        response = actor.client.get(f"/api/v1/{layer}/{pk}/")
+        assert response.status_code in READ_OK | REFUSED, (layer, pk, response.status_code)
+        if response.status_code == 200:
+            seen.add(pk)
+    return seen
+
+
+def ogc_items(actor, layer, model):
+    if layer not in COLLECTIONS:
+        return None
+    return _ids(actor.client.get(f"/ogc/collections/{layer}/items", {"limit": 1000}))
+
+
+def ogc_item(actor, layer, model):
+    if layer not in COLLECTIONS:
+        return None
+    seen = set()
+    for pk in model.objects.values_list("pk", flat=True):
+        response = actor.client.get(f"/ogc/collections/{layer}/items/{pk}")
+        assert response.status_code in READ_OK | REFUSED, (layer, pk, response.status_code)
+        if response.status_code == 200:
+            seen.add(pk)
+    return seen
+
+
+def tiles(actor, layer, model):
+    """Every z15 tile holding a point of a row: the ids of the features they carry."""
+    if layer not in TILE_LAYERS:
+        return None
+    seen = set()
+    for geometry in model.objects.values_list(GEOMETRY[layer], flat=True):
+        point = geometry.point_on_surface
+        z, x, y = tile_of(point.x, point.y, 15)
+        response = actor.client.get(f"/tiles/{layer}/{z}/{x}/{y}.mvt")
+        if response.status_code in REFUSED:
+            continue
+        assert response.status_code in READ_OK, (layer, response.status_code, response.content)
+        for tile_layer in read_tile(response.content).values():
+            seen |= {feature.id for feature in tile_layer.features}
+    return seen
+
+
+def export(actor, layer, model):
+    """export_layer --as-user: the exported features matched back to rows by geometry."""
+    if layer not in EXPORT_LAYERS or actor.export_user is None:
+        return None
+    output = _tmp_dir() / f"{layer}-{actor.name}.geojson"
+    call_command(
+        "export_layer", str(output), layer=layer, format="geojson", as_user=actor.export_user
+    )
+    seen = set()
+    rows = list(model.objects.values_list("pk", GEOMETRY[layer]))
+    for feature in json.loads(output.read_text())["features"]:
+        exported = GEOSGeometry(json.dumps(feature["geometry"]), srid=4326)
+        # The export writes fewer decimals than are stored: equal within a micro-degree.
+        seen |= {pk for pk, stored in rows if _same_shape(stored, exported)}
+    return seen
+
+
+def _same_shape(stored, exported) -> bool:
+    if stored.geom_type != exported.geom_type and stored.num_geom == exported.num_geom == 1:
+        stored = stored[0] if stored.geom_type.startswith("Multi") else stored
+        exported = exported[0] if exported.geom_type.startswith("Multi") else exported
+    return stored.equals_exact(exported, tolerance=1e-6)
+
+
+def supervision_overdue(actor, layer, model):
+    """The supervision statistics' overdue list (every incident here is past its deadline)."""
+    if layer != "incidents":
+        return None
+    response = actor.client.get("/api/v1/supervision/overdue/", {"limit": 500})
+    if response.status_code in REFUSED:
+        return set()
+    assert response.status_code == 200, (response.status_code, response.content[:300])
+    return {row["id"] for row in response.json()["results"]}
+
+
+SURFACES = [rest_list, rest_detail, ogc_items, ogc_item, tiles, export, supervision_overdue]
+
+_TMP = []
+
+
+def _tmp_dir():
+    return _TMP[0]
+
+
+def _side(layer: str, row) -> str | None:
+    """West, east or neither (the county itself) for a row of the small county."""
+    code = {
+        "areas": lambda r: r.code,
+        "grids": lambda r: r.village.code,
+        "departments": lambda r: r.area.code,
+    }.get(layer, lambda r: r.area.code if r.area else "")(row)
+    if code.startswith(WEST):
+        return "west"
+    if code.startswith(EAST):
+        return "east"
+    return None
+
+
+@pytest.fixture
+def world(db, django_user_model, tmp_path):
+    """The small county (west and east township), departments, and one actor per role."""
+    _TMP[:] = [tmp_path]
+    county = f.small_county()
+    west_grid, _east_grid = county["grids"]
+    west_police = f.department("west police", county["west"])
+    f.department("east police", county["east"])
+    Incident.objects.update(deadline=timezone.now() - timedelta(days=1))  # both overdue
+    west_incident = Incident.objects.get(area__code__startswith=WEST)
+    west_incident.lead_department = west_police
+    west_incident.save()
+
+    def person(name, kind=None, area=None):
+        user = django_user_model.objects.create_user(name)  # no password: no slow hashing
+        if kind:
+            Role.objects.create(user=user, kind=kind, area=area)
+        client = APIClient()
+        client.force_login(user)  # a session: the REST API, OGC API and tiles all read it
+        return Actor(name, client, user, name)
+
+    citizen = person("citizen", "citizen")
+    west_incident.reporter = citizen.user
+    west_incident.save()
+    staff = person("west-police", "department_staff")
+    DepartmentMember.objects.create(department=west_police, user=staff.user)
+    gridder = person("west-gridder", "gridder")
+    GridStaff.objects.create(grid=west_grid, user=gridder.user, role="member")
+
+    system = django_user_model.objects.create_superuser("system", email=None, password=None)
+    _token, key = api_token_create(user=system, name="west", scopes=["read"], area=county["west"])
+    token_client = APIClient()
+    token_client.credentials(HTTP_AUTHORIZATION=f"Bearer {key}")
+
+    actors = [
+        Actor("anonymous", APIClient(), None, None),
+        citizen,
+        person("city-admin", "city_admin"),
+        person("county-supervisor", "supervisor", county["county"]),
+        person("west-supervisor", "supervisor", county["west"]),
+        staff,
+        gridder,
+        person("east-officer", "field_officer", county["east"]),
+        person("unscoped-account"),
+        Actor("west-token", token_client, system, None),
+    ]
+    return {"actors": {a.name: a for a in actors}, "west_incident": west_incident}
+
+
+def expected(actor: str, layer: str, row, world) -> bool:
+    """The access rules, written out: what each role may see of each row."""
+    side = _side(layer, row)
+    if actor == "west-token":
+        return side == "west"
+    if layer in PUBLIC:
+        return True
+    if actor in ("city-admin", "county-supervisor", "unscoped-account"):
+        return True
+    if actor == "anonymous":
+        return False
+    if actor == "citizen":
+        return layer == "incidents" and row.pk == world["west_incident"].pk
+    if actor == "west-supervisor":
+        return side == "west"
+    if actor == "east-officer":
+        return side == "east"
+    if actor == "west-police":
+        if layer == "incidents":
+            return row.pk == world["west_incident"].pk
+        if layer == "departments":
+            return row.name == "west police"
+        return side == "west"
+    if actor == "west-gridder":
+        if layer == "departments":  # only those inside their village: the police is township's
+            return row.area.code.startswith("419821101201")
+        return layer != "cameras" and side == "west"
+    raise AssertionError(actor)
+
+
+ACTORS = [
+    "anonymous",
+    "citizen",
+    "city-admin",
+    "county-supervisor",
+    "west-supervisor",
+    "west-police",
+    "west-gridder",
+    "east-officer",
+    "unscoped-account",
+    "west-token",
+]
+
+
+@pytest.mark.parametrize("actor_name", ACTORS)
+def test_every_surface_shows_what_the_role_allows(world, actor_name):
+    actor = world["actors"][actor_name]
+    wrong = []
+    for layer, model in MODELS.items():
+        want = {row.pk for row in model.objects.all() if expected(actor_name, layer, row, world)}
+        for surface in SURFACES:
+            got = surface(actor, layer, model)
+            if got is not None and got != want:
+                wrong.append(f"{surface.__name__} {layer}: got {sorted(got)}, want {sorted(want)}")
+    assert not wrong, "\n".join(wrong)
+
+
+def test_a_township_user_never_sees_another_townships_incidents(world):
+    west = world["actors"]["west-supervisor"]
+    east_ids = set(
+        Incident.objects.filter(area__code__startswith=EAST).values_list("pk", flat=True)
+    )
+    assert east_ids
+    for surface in SURFACES:
+        got = surface(west, "incidents", Incident)
+        assert got is None or not got & east_ids, surface.__name__
+
+
+def test_camera_sites_are_never_public(world, settings):
+    settings.GISGOV_PUBLIC_LAYERS = [*settings.GISGOV_PUBLIC_LAYERS, "cameras"]
+    for name in ("anonymous", "citizen"):
+        actor = world["actors"][name]
+        for surface in SURFACES:
+            got = surface(actor, "cameras", CameraSite)
+            assert not got, (surface.__name__, name)
+
+
+def test_area_statistics_stay_inside_the_roles_scope(world):
+    """Grid workload counts incidents: a township supervisor gets it for their own township,
+    a refusal for another; the county supervisor for either."""
+    url = "/api/v1/grids/workload/"
+    west = world["actors"]["west-supervisor"].client
+    county = world["actors"]["county-supervisor"].client
+    assert west.get(url, {"area": "419821101000"}).status_code == 200
+    assert west.get(url, {"area": "419821102000"}).status_code == 403
+    assert west.get(url, {"area": "419821000000"}).status_code == 403  # the whole county
+    assert county.get(url, {"area": "419821102000"}).status_code == 200
+    gridder = world["actors"]["west-gridder"].client
+    assert gridder.get(url, {"area": "419821101201"}).status_code == 200
+    assert gridder.get(url, {"area": "419821102201"}).status_code == 403
