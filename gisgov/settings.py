@@ -104,6 +104,8 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 
 # The language of pages without a preference, of commands and of the worker.
+# The console's sign-in page serves every page that needs a login (the admin keeps its own).
+LOGIN_URL = "console-login"
 LANGUAGE_CODE = env_str("GISGOV_LANGUAGE_CODE", "zh-hans")
 LANGUAGES = [("zh-hans", _("Simplified Chinese")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
@@ -208,7 +210,7 @@ CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": [SELF],
         "script-src": [SELF, NONCE],
-        "style-src": [SELF],
+        "style-src": [SELF, NONCE],
         "img-src": [SELF, "data:", "blob:", *filter(None, [_basemap_origin])],
         "connect-src": [SELF, *filter(None, [_basemap_origin])],
         "font-src": [SELF, "data:"],

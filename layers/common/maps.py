@@ -8,7 +8,9 @@ and our own layers are the base map.
 from functools import cache
 
 import folium
+from csp.constants import UNSAFE_INLINE
 from django.conf import settings
+from django.http import HttpResponse
 
 LEAFLET_DIR = settings.BASE_DIR / "static" / "vendor" / "leaflet"
 
@@ -33,3 +35,14 @@ def offline_map(bounds: tuple[float, float, float, float], **options) -> folium.
     fmap.get_root().header.add_child(folium.Element(leaflet_inline()), name="leaflet_inline")
     fmap.fit_bounds([[south, west], [north, east]])
     return fmap
+
+
+# Folium writes each map as inline script and style, which the site-wide policy forbids.
+INLINE_MAP_POLICY = {"script-src": [UNSAFE_INLINE], "style-src": [UNSAFE_INLINE]}
+
+
+def map_page_response(html: str) -> HttpResponse:
+    """A folium page as a response whose Content-Security-Policy lets its inline map run."""
+    response = HttpResponse(html, content_type="text/html; charset=utf-8")
+    response._csp_update = INLINE_MAP_POLICY  # what csp.decorators.csp_update sets
+    return response

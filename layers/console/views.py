@@ -8,7 +8,6 @@ from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.contrib.gis.db.models import Extent
 from django.shortcuts import render
-from django.urls import reverse_lazy
 
 from layers.access import policy
 from layers.areas.models import AdminArea, AreaLevel
@@ -24,8 +23,6 @@ from layers.incidents.choices import (
 from layers.incidents.models import DepartmentMember
 from layers.incidents.services import CHANGE_PERMISSION
 from layers.tiles.specs import LAYERS as TILE_LAYERS
-
-login_required_here = login_required(login_url=reverse_lazy("console-login"))
 
 # The areas offered in the area filter: counties and townships (villages are found on the map).
 FILTER_AREA_LEVELS = (AreaLevel.COUNTY, AreaLevel.TOWNSHIP)
@@ -75,7 +72,7 @@ def console_config(request) -> dict:
     }
 
 
-@login_required_here
+@login_required
 def console(request):
     return render(
         request,
@@ -84,7 +81,7 @@ def console(request):
     )
 
 
-@login_required_here
+@login_required
 def dashboard(request):
     return render(
         request,

@@ -10,7 +10,6 @@ import math
 from datetime import datetime, time, timedelta
 
 from django.contrib.gis.geos import GEOSException, GEOSGeometry, MultiPoint
-from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext as _
@@ -25,6 +24,7 @@ from layers.areas.models import AdminArea, division_prefix
 from layers.cameras.models import CameraSite, CameraStatus
 from layers.common.api import request_crs
 from layers.common.geometry import GeometryProblem, geometry_to_storage
+from layers.common.maps import map_page_response
 from layers.coverage import analysis, constants
 from layers.coverage.maps import coverage_map_html
 from layers.coverage.selectors import sector_collection
@@ -256,7 +256,7 @@ class CoverageMapView(CoverageView):
             blind_cells=analysis.blind_cells(area, window, given["cell"]),
             suggested=given["suggested"],
         )
-        return HttpResponse(html, content_type="text/html; charset=utf-8")
+        return map_page_response(html)
 
 
 class SuggestionsView(CoverageView):

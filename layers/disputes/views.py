@@ -1,3 +1,4 @@
+from csp.decorators import csp_update
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponseForbidden
 from django.shortcuts import get_object_or_404, render
@@ -5,12 +6,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import ensure_csrf_cookie
 
 from layers.access import policy
+from layers.common.maps import INLINE_MAP_POLICY
 from layers.disputes.apps import LAYER
 from layers.disputes.models import DisputeCase
 from layers.disputes.report import case_report_context
 
 
-@login_required(login_url="/admin/login/")
+@login_required
+@csp_update(INLINE_MAP_POLICY)
 def case_report(request, pk: int):
     """The printable report of one case (the browser prints it or saves it as PDF)."""
     if not policy.can_read(request, LAYER):
@@ -20,7 +23,7 @@ def case_report(request, pk: int):
 
 
 @ensure_csrf_cookie
-@login_required(login_url="/admin/login/")
+@login_required
 def field_page(request):
     """The field officers' phone page; it works offline once loaded (service worker)."""
     texts = {

@@ -19,6 +19,7 @@ from rest_framework.exceptions import AuthenticationFailed
 from layers.access import policy
 from layers.access.requests import authenticate
 from layers.common.constants import STORAGE_SRID, WEB_MERCATOR_SRID
+from layers.common.maps import map_page_response
 from layers.heatmaps import density, hotspots, maps, render, selection, services, tasks
 from layers.heatmaps.selection import InvalidParameters, TooFewIncidents
 from layers.jobs.models import JobRun
@@ -118,7 +119,7 @@ def hotspots_view(request):
     collection["hexagon_size_m"] = size
     if output == "html":
         bounds = _collection_bounds(collection)
-        return HttpResponse(maps.hot_spot_map(collection, bounds), content_type="text/html")
+        return map_page_response(maps.hot_spot_map(collection, bounds))
     return JsonResponse(collection, content_type="application/geo+json")
 
 

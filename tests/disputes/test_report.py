@@ -51,4 +51,4 @@ def test_the_report_shows_boundaries_comparison_and_visits_offline(clerk, office
 def test_the_report_needs_a_login(case):
     response = Client().get(f"/disputes/cases/{case.pk}/report/")
     assert response.status_code == 302
-    assert response["Location"].startswith("/admin/login/")
+    assert response["Location"].startswith("/login/")
