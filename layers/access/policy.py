@@ -136,6 +136,32 @@ def area_in_scope(request, area) -> bool:
     return any(area.code.startswith(prefix) for prefix in _scope_prefixes(user, role))
 
 
+def analysis_prefixes(request) -> list[str] | None:
+    """The division-code prefixes inside which aggregate analyses (heatmaps, hot spots) count
+    incidents for this request; None for the whole deployment. An aggregate cannot follow a
+    row-level rule (a department's own incidents) without revealing the rows around them, so a
+    role counts the areas it covers as a whole, as in area_in_scope; a token's area narrows."""
+    token = _token(request)
+    token_area = token.area if token is not None else None
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return []
+    role = role_of(user)
+    if role is None or user.is_superuser or role.kind == "city_admin":
+        return None if token_area is None else [code_prefix(token_area.code)]
+    prefixes = _scope_prefixes(user, role)
+    if token_area is None:
+        return prefixes
+    token_prefix = code_prefix(token_area.code)
+    narrowed = {
+        longer
+        for prefix in prefixes
+        for longer in (prefix, token_prefix)
+        if longer.startswith(prefix) and longer.startswith(token_prefix)
+    }
+    return sorted(narrowed)
+
+
 def _scope_prefixes(user, role) -> list[str]:
     """The division-code prefixes a role covers as a whole."""
     from layers.grids.models import GridStaff

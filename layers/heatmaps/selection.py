@@ -12,7 +12,7 @@ import numpy as np
 import psycopg
 from django.conf import settings
 from django.db import connection
-from django.db.models import Exists, OuterRef
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext as _
@@ -21,7 +21,6 @@ from layers.access import policy
 from layers.areas.models import AdminArea, AreaLevel, division_prefix
 from layers.common.sql import template
 from layers.incidents.choices import Category, Status
-from layers.incidents.models import Incident
 
 UNASSIGNED_AREA = 0  # incidents outside every village carry this in the cells
 
@@ -253,21 +252,16 @@ def _village_ids(areas) -> np.ndarray:
 
 
 def _visible_area_ids(request) -> np.ndarray | None:
-    """None when the request sees every incident; else the villages whose incidents it sees.
-
-    Visibility is the access policy's (`policy.visible`); a restricted queryset is read as the
-    villages that have a visible incident, plus 0 when it lets incidents outside villages through.
-    """
-    everything = Incident.objects.all()
-    seen = policy.visible(request, "incidents", everything)
-    if str(seen.query) == str(everything.query):
+    """None when the request counts every incident; else the villages whose incidents count
+    (the access policy's `analysis_prefixes`: whole areas, never single rows)."""
+    prefixes = policy.analysis_prefixes(request)
+    if prefixes is None:
         return None
-    villages = AdminArea.objects.filter(level=AreaLevel.VILLAGE)
-    villages = villages.filter(Exists(seen.filter(area_id=OuterRef("pk"))))
-    ids = list(villages.values_list("id", flat=True))
-    if seen.filter(area__isnull=True).exists():
-        ids.append(UNASSIGNED_AREA)
-    return np.array(ids, dtype=np.int64)
+    inside = Q(pk__in=[])
+    for prefix in prefixes:
+        inside |= Q(code__startswith=prefix)
+    villages = AdminArea.objects.filter(inside, level=AreaLevel.VILLAGE)
+    return np.array(list(villages.values_list("id", flat=True)), dtype=np.int64)
 
 
 def _parse_time(text: str | None, name: str, errors: dict) -> dt.datetime | None:

@@ -13,7 +13,7 @@ from layers.incidents.models import Incident
 from tests import factories as f
 from tests.factories import LAT, LON
 from tests.heatmaps.conftest import NOON, local
-from tests.heatmaps.test_density import anonymous_staff
+from tests.heatmaps.test_density import administrator
 
 pytestmark = pytest.mark.django_db
 
@@ -86,7 +86,7 @@ def test_truncate_empties_the_cells(cluster):
 )
 def test_a_window_counts_exactly_the_incidents_inside_it(cluster, start, end):
     query = {k: v for k, v in (("from", start), ("to", end)) if v}
-    sel = selection.parse_selection(anonymous_staff(), query)
+    sel = selection.parse_selection(administrator(), query)
     cells = selection.binned(sel, selection.weights_by_category(False))
     expected = Incident.objects.all()
     if start:
@@ -99,8 +99,8 @@ def test_a_window_counts_exactly_the_incidents_inside_it(cluster, start, end):
 def test_an_area_keeps_only_its_villages(county):
     f.incident(LON, LAT)
     f.incident(LON + 0.25, LAT)
-    west = selection.parse_selection(anonymous_staff(), {"area": county["west"].code})
-    everywhere = selection.parse_selection(anonymous_staff(), {})
+    west = selection.parse_selection(administrator(), {"area": county["west"].code})
+    everywhere = selection.parse_selection(administrator(), {})
     weights = selection.weights_by_category(False)
     assert selection.binned(west, weights).count == 2
     assert selection.binned(everywhere, weights).count == 4

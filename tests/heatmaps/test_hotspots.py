@@ -7,13 +7,13 @@ from libpysal.weights import DistanceBand
 
 from layers.heatmaps import hotspots, selection
 from layers.heatmaps.selection import TooFewIncidents
-from tests.heatmaps.test_density import anonymous_staff
+from tests.heatmaps.test_density import administrator
 
 pytestmark = pytest.mark.django_db
 
 
 def test_hexagons_hold_every_incident_once_and_cover_the_region(cluster, county):
-    sel = selection.parse_selection(anonymous_staff(), {"area": county["west"].code})
+    sel = selection.parse_selection(administrator(), {"area": county["west"].code})
     bins = hotspots.hexbins(sel, 300)
     assert bins.incidents.sum() == 61  # the cluster and the village's own incident
     assert (bins.incidents == 0).sum() > 100  # empty hexagons are part of the statistics
@@ -22,7 +22,7 @@ def test_hexagons_hold_every_incident_once_and_cover_the_region(cluster, county)
 
 @pytest.mark.parametrize("band_factor", [2.0, 3.5])
 def test_gi_star_z_scores_equal_esda(cluster, county, band_factor):
-    sel = selection.parse_selection(anonymous_staff(), {"area": county["west"].code})
+    sel = selection.parse_selection(administrator(), {"area": county["west"].code})
     bins = hotspots.hexbins(sel, 400)
     band = band_factor * bins.size
     spots = hotspots.hot_spots(bins, band)
@@ -36,7 +36,7 @@ def test_gi_star_z_scores_equal_esda(cluster, county, band_factor):
 
 
 def test_classes_follow_fdr_corrected_p_values(cluster, county):
-    sel = selection.parse_selection(anonymous_staff(), {"area": county["west"].code})
+    sel = selection.parse_selection(administrator(), {"area": county["west"].code})
     spots = hotspots.hot_spots(hotspots.hexbins(sel, 300), None)
     assert "hot_99" in spots.classes
     for z, q, cls in zip(spots.z, spots.q, spots.classes, strict=True):
@@ -50,6 +50,6 @@ def test_classes_follow_fdr_corrected_p_values(cluster, county):
 
 
 def test_fewer_than_thirty_incidents_is_refused_with_a_reason(county):
-    sel = selection.parse_selection(anonymous_staff(), {})
+    sel = selection.parse_selection(administrator(), {})
     with pytest.raises(TooFewIncidents, match="at least 30"):
         hotspots.hot_spots(hotspots.hexbins(sel, 300), None)
