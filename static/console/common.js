@@ -191,6 +191,7 @@
   function bindFilterBar() {
     const form = document.getElementById("filters");
     if (!form) return;
+    form.addEventListener("submit", (event) => event.preventDefault()); // filters apply as they change
     const windowSelect = document.getElementById("time-window");
     const endSlider = document.getElementById("time-end");
     const rangeOutput = document.getElementById("time-range");

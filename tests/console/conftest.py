@@ -17,14 +17,11 @@ from django.test import Client
 from PIL import Image
 
 from tests import factories as f
+from tests.browser import chromium, wait_until
 
-CHROMIUM = Path("/usr/bin/chromium")
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 PASSWORD = "console-test-password"
 
-needs_chromium = pytest.mark.skipif(
-    not CHROMIUM.exists(), reason="/usr/bin/chromium is absent (Debian package chromium)"
-)
 
 # The live server listens where the no-request-leaves-127.0.0.1 check expects it (read when
 # the session's live server starts, so set on import).
@@ -40,23 +37,8 @@ def chinese_by_default(settings):
 # Module scope: Playwright's event loop must be gone before other tests call asyncio.run().
 @pytest.fixture(scope="module")
 def browser():
-    from playwright.sync_api import sync_playwright
-
-    args = ["--use-angle=swiftshader", "--enable-unsafe-swiftshader"]
-    if os.geteuid() == 0:
-        args += ["--no-sandbox", "--disable-background-networking"]
-    # Playwright's sync API keeps an event loop running on this thread while it is open, and
-    # Django then refuses ORM calls (database set-up, fixtures) as if they came from async code.
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    try:
-        with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(
-                executable_path=str(CHROMIUM), headless=True, args=args
-            )
-            yield browser
-            browser.close()
-    finally:
-        del os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"]
+    with chromium() as browser:
+        yield browser
 
 
 @pytest.fixture(autouse=True)
@@ -203,10 +185,11 @@ def photo_png() -> bytes:
 
 def wait_for_map(page):
     """Until the map has loaded its style and every tile it asked for."""
-    page.wait_for_function("window.consoleMap && window.consoleMap.loaded()")
-    page.wait_for_function(
+    wait_until(page, "window.consoleMap && window.consoleMap.loaded()")
+    wait_until(
+        page,
         "new Promise(resolve => window.consoleMap.areTilesLoaded() && !window.consoleMap.isMoving()"
-        " ? resolve(true) : window.consoleMap.once('idle', () => resolve(true)))"
+        " ? resolve(true) : window.consoleMap.once('idle', () => resolve(true)))",
     )
 
 
@@ -221,7 +204,8 @@ def rendered(page, layers: list[str]) -> int:
 
 def wait_until_drawn(page, layers: list[str], drawn: bool = True):
     """Until features of these layers are drawn (or, drawn=False, none is)."""
-    page.wait_for_function(
+    wait_until(
+        page,
         "([layers, drawn]) => (window.consoleMap.queryRenderedFeatures({layers: layers.filter("
         "id => window.consoleMap.getLayer(id))}).length > 0) === drawn",
         arg=[layers, drawn],

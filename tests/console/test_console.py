@@ -6,13 +6,8 @@ import pytest
 from layers.areas.models import code_prefix
 from layers.incidents.models import Incident
 from layers.incidents.services import incident_accept
-from tests.console.conftest import (
-    SCREENSHOTS,
-    needs_chromium,
-    rendered,
-    wait_for_map,
-    wait_until_drawn,
-)
+from tests.browser import needs_chromium, wait_until
+from tests.console.conftest import SCREENSHOTS, rendered, wait_for_map, wait_until_drawn
 from tests.factories import LAT, LON
 
 pytestmark = [needs_chromium, pytest.mark.django_db(transaction=True)]
@@ -67,14 +62,14 @@ def test_map_shows_the_grids_and_each_layer_toggles(county, supervisor, open_pag
 
     # The view and the filters live in the URL: a reload shows the same.
     page.select_option("#filter-area", "419821102000")
-    page.wait_for_function("location.hash.includes('area=419821102000')")
+    wait_until(page, "location.hash.includes('area=419821102000')")
     page.reload()
     assert page.input_value("#filter-area") == "419821102000"
     wait_for_map(page)
     assert abs(page.evaluate("window.consoleMap.getZoom()") - 14.5) < 0.01
     # A view pasted into the address bar of the open console is followed.
     page.evaluate(f"location.hash = 'map=13/{LAT}/{LON + 0.25}'")
-    page.wait_for_function("Math.abs(window.consoleMap.getZoom() - 13) < 0.01")
+    wait_until(page, "Math.abs(window.consoleMap.getZoom() - 13) < 0.01")
     assert abs(page.evaluate("window.consoleMap.getCenter().lng") - (LON + 0.25)) < 1e-4
 
 
@@ -145,8 +140,8 @@ def test_an_incident_is_taken_through_its_lifecycle_by_clicking(
         ),
     )
     assert status.get_attribute("data-status") == "resolved"
-    page.wait_for_function(
-        "[...document.querySelectorAll('#photos img')].some(img => img.naturalWidth === 64)"
+    wait_until(
+        page, "[...document.querySelectorAll('#photos img')].some(img => img.naturalWidth === 64)"
     )
     step(page, "evaluate", lambda form: form.locator("textarea[name=review]").fill("处置及时"))
     assert status.get_attribute("data-status") == "evaluated"
@@ -189,9 +184,10 @@ def test_dashboard_renders_its_charts_or_says_the_service_is_missing(county, sup
     page = watched.page
     page.click("#nav-dashboard")
     page.wait_for_url("**/dashboard/**")
-    page.wait_for_function(
+    wait_until(
+        page,
         "document.querySelector('#chart-category svg') ||"
-        " document.querySelector('#dashboard-status[data-missing=true]')"
+        " document.querySelector('#dashboard-status[data-missing=true]')",
     )
     if page.locator("#dashboard-status[data-missing=true]").count():
         assert "/api/v1/supervision/" in page.inner_text("#dashboard-status")
@@ -213,5 +209,5 @@ def test_english_is_one_click_away(county, supervisor, open_page):
     page.wait_for_selector("html[lang=en]")
     assert page.inner_text("h1") == "Supervision dashboard"
     # Strings of the scripts come from the JavaScript catalogue.
-    page.wait_for_function("document.querySelector('#dashboard-scope').textContent !== ''")
+    wait_until(page, "document.querySelector('#dashboard-scope').textContent !== ''")
     assert page.inner_text("#dashboard-scope").startswith("All areas")

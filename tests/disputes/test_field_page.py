@@ -4,7 +4,6 @@ Skipped only when Debian's chromium is not installed (scripts/sysdeps.sh install
 """
 
 import json
-import os
 from pathlib import Path
 
 import pytest
@@ -13,33 +12,18 @@ from PIL import Image
 
 from layers.disputes import services
 from layers.disputes.models import FieldVisit
+from tests.browser import chromium, needs_chromium, wait_until
 from tests.disputes.conftest import LAT, LON
 
-CHROMIUM = Path("/usr/bin/chromium")
-
-pytestmark = [
-    pytest.mark.django_db(transaction=True),
-    pytest.mark.skipif(
-        not CHROMIUM.exists(), reason="Debian chromium (/usr/bin/chromium) is absent"
-    ),
-]
+pytestmark = [pytest.mark.django_db(transaction=True), needs_chromium]
 
 
 @pytest.fixture
-def browser_context(live_server, officer, monkeypatch):
+def browser_context(live_server, officer):
     """A logged-in officer's phone: Chromium with GPS allowed and a position emulated."""
-    from playwright.sync_api import sync_playwright
-
-    # Playwright's sync API runs an event loop in this thread; the test's own ORM calls are
-    # still plain synchronous code.
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
     client = Client()
     client.force_login(officer)
-    args = ["--disable-background-networking"]
-    if os.geteuid() == 0:
-        args.insert(0, "--no-sandbox")
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=args)
+    with chromium() as browser:
         context = browser.new_context(
             geolocation={"longitude": LON + 0.0002, "latitude": LAT + 0.0003, "accuracy": 4},
             permissions=["geolocation"],
@@ -56,7 +40,6 @@ def browser_context(live_server, officer, monkeypatch):
             ]
         )
         yield context
-        browser.close()
 
 
 def jpeg(tmp_path) -> Path:
@@ -86,14 +69,14 @@ def test_a_visit_recorded_offline_is_synced_once(
     page.click(f"button[data-case-id='{case.pk}']")
 
     page.click("#walk")  # starts walking and records the first point
-    page.wait_for_function("document.getElementById('points-count').textContent === '1'")
+    wait_until(page, "document.getElementById('points-count').textContent === '1'")
     browser_context.set_geolocation(
         {"longitude": LON + 0.0009, "latitude": LAT + 0.0003, "accuracy": 7}
     )
     page.click("#walk-point")
-    page.wait_for_function("document.getElementById('points-count').textContent === '2'")
+    wait_until(page, "document.getElementById('points-count').textContent === '2'")
     page.set_input_files("#photo", str(jpeg(tmp_path)))
-    page.wait_for_function("document.querySelectorAll('#photos li').length === 1")
+    wait_until(page, "document.querySelectorAll('#photos li').length === 1")
     page.fill("#notes", "东侧界桩向西移了约3米")
     page.click("#save")
 
@@ -102,7 +85,7 @@ def test_a_visit_recorded_offline_is_synced_once(
 
     browser_context.set_offline(False)
     page.click("#sync")
-    page.wait_for_function("document.getElementById('pending').textContent === '0'")
+    wait_until(page, "document.getElementById('pending').textContent === '0'")
 
     visit = FieldVisit.objects.get()
     assert visit.purpose == "claim_walk"
@@ -149,14 +132,14 @@ def test_a_visit_made_while_the_case_changed_shows_as_a_conflict(
     page.click(f"button[data-case-id='{case.pk}']")
     browser_context.set_offline(True)
     page.click("#locate")
-    page.wait_for_function("document.getElementById('points-count').textContent === '1'")
+    wait_until(page, "document.getElementById('points-count').textContent === '1'")
     page.click("#save")
     # Meanwhile, in the office, the mediator records an outcome: the case changes.
     services.case_update(case=case, actor=clerk, outcome="以2009年确权边界为准")
 
     browser_context.set_offline(False)
     page.click("#sync")
-    page.wait_for_function("document.querySelectorAll('#conflicts li').length === 1")
+    wait_until(page, "document.querySelectorAll('#conflicts li').length === 1")
 
     visit = FieldVisit.objects.get()
     assert visit.conflict
