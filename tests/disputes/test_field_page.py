@@ -57,9 +57,7 @@ def test_a_visit_recorded_offline_is_synced_once(
     page.evaluate("navigator.serviceWorker.ready.then(() => true)")
     page.click(f"button[data-case-id='{case.pk}']")
     # The case map shows both claims, both reference versions and the case position.
-    assert page.evaluate("ol.Map && document.querySelectorAll('#map canvas').length > 0"), (
-        "the OpenLayers map did not render"
-    )
+    wait_until(page, "ol.Map && document.querySelectorAll('#map canvas').length > 0")
 
     browser_context.set_offline(True)
     # Reloaded with no signal: the page and its assets come from the service worker.
