@@ -28,6 +28,7 @@ INSTALLED_APPS = [
     "layers.access",
     "layers.areas",
     "layers.grids",
+    "layers.balancing",
     "layers.departments",
     "layers.buildings",
     "layers.cameras",
@@ -157,3 +158,6 @@ GISGOV_TILES_CLUSTER_BELOW_ZOOM = env_int("GISGOV_TILES_CLUSTER_BELOW_ZOOM", 14)
 
 # An evidence photo whose EXIF position lies farther than this from its incident is flagged.
 GISGOV_EVIDENCE_MAX_DISTANCE_M = env_int("GISGOV_EVIDENCE_MAX_DISTANCE_M", 500)
+
+# Balancing plans of parents with more buildings than this go through the job queue.
+GISGOV_BALANCING_INLINE_BUILDINGS = env_int("GISGOV_BALANCING_INLINE_BUILDINGS", 20_000)

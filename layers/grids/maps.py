@@ -74,11 +74,14 @@ def add_layer(fmap, features: list[dict], name: str, style, fields: list[str]) -
     """A GeoJSON layer with a tooltip of the named properties; style(feature) → Leaflet style."""
     if not features:
         return
+    points = all(feature["geometry"]["type"] == "Point" for feature in features)
     folium.GeoJson(
         {"type": "FeatureCollection", "features": features},
         name=name,
         style_function=style,
         tooltip=folium.GeoJsonTooltip(fields=fields) if fields else None,
+        # Leaflet's default marker is an image it would fetch; a circle is drawn in place.
+        marker=folium.CircleMarker(radius=3) if points else None,
     ).add_to(fmap)
 
 
