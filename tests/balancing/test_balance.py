@@ -105,8 +105,8 @@ def test_exclusive_grids_are_kept_out_of_the_plan(village):
         assert in_frame.intersection(school.geom.transform(4547, clone=True)).area < 0.01
 
 
-def test_from_current_grids_a_perturbed_plan_moves_few_households(village, two_grids):
-    west, east = two_grids
+@pytest.mark.usefixtures("two_grids")
+def test_from_current_grids_a_perturbed_plan_moves_few_households(village):
     # West is 30 % heavier than east: evening them needs about 13 % of households to move.
     lattice(lambda i, j: 13 if i < 5 else 10)
     total = 1150
