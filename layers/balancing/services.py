@@ -125,7 +125,7 @@ def balance_area(
     since = since or until - DEFAULT_WINDOW
     villages = _villages_of(parent)
     progress = progress or (lambda done, total: None)
-    total_steps = 2 * len(villages) + 1
+    total_steps = len(villages) + 1  # the cells, then each village
     progress(0, total_steps)
     with connection.cursor() as cursor:
         cursor.execute("DROP TABLE IF EXISTS balancing_cells")
@@ -148,13 +148,12 @@ def balance_area(
         )
         results = []
         for step, (item, k) in enumerate(zip(loaded, counts, strict=True)):
-            if len(item.graph) == 0:
-                continue
-            start = _current_labels(item) if from_current else None
-            item.outcome = partition.balance(item.graph, k, start=start, tolerance=tolerance)
-            _dissolve(cursor, item)
-            results.append(item)
-            progress(2 + 2 * step, total_steps)
+            if len(item.graph):
+                start = _current_labels(item) if from_current else None
+                item.outcome = partition.balance(item.graph, k, start=start, tolerance=tolerance)
+                _dissolve(cursor, item)
+                results.append(item)
+            progress(2 + step, total_steps)
     moved = sum(_moved(item) for item in results)
     return BalanceResult(results, moved, _summary(results, moved, target_kind, target_value))
 
