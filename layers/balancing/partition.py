@@ -320,22 +320,3 @@ def judge(graph: UnitGraph, labels: np.ndarray, k: int, tolerance: float = TOLER
         else:
             reason = "no_boundary_move_keeps_contiguity"
     return Outcome(labels, ideal, loads, worst, within, reason)
-
-
-def households_moved(households: np.ndarray, before: np.ndarray, after: np.ndarray) -> int:
-    """Households whose part changed, parts of `after` matched to those of `before` by overlap.
-
-    Labels are arbitrary, so each new part takes the name of the old part it shares most
-    households with (greedily, heaviest overlaps first, one to one).
-    """
-    overlap: dict[tuple[int, int], int] = {}
-    for old, new, count in zip(before, after, households, strict=True):
-        overlap[(int(new), int(old))] = overlap.get((int(new), int(old)), 0) + int(count)
-    matched: dict[int, int] = {}
-    taken: set[int] = set()
-    for (new, old), _count in sorted(overlap.items(), key=lambda item: -item[1]):
-        if new not in matched and old not in taken:
-            matched[new] = old
-            taken.add(old)
-    renamed = np.array([matched.get(int(new), -1) for new in after])
-    return int(households[renamed != before].sum())

@@ -47,6 +47,7 @@ class VillageBalance:
     graph: partition.UnitGraph
     outcome: partition.Outcome
     polygons: list[GEOSGeometry] = field(default_factory=list)
+    compactness: list[float] = field(default_factory=list)
 
     @property
     def k(self) -> int:
@@ -77,12 +78,12 @@ def weights_from(data: dict | None) -> WorkloadWeights:
 def _villages_of(parent: AdminArea) -> list[AdminArea]:
     if parent.level == AreaLevel.VILLAGE:
         return [parent]
-    if parent.level == AreaLevel.TOWNSHIP:
-        return list(parent.children.filter(level=AreaLevel.VILLAGE).order_by("code"))
-    raise PlanRefused(_("Balance a village or a township, not %(code)s.") % {"code": parent.code})
+    return list(
+        AdminArea.objects.inside_code(parent.code).filter(level=AreaLevel.VILLAGE).order_by("code")
+    )
 
 
-def _grid_counts(loads: list[float], target_kind: str, target_value: float) -> list[int]:
+def grid_counts(loads: list[float], target_kind: str, target_value: float) -> list[int]:
     """Grids per village: workload ÷ target, or a number of grids shared by workload."""
     if target_kind == TargetKind.WORKLOAD:
         return [max(1, round(load / target_value)) for load in loads]
@@ -113,20 +114,46 @@ def balance_area(
     tolerance: float = partition.TOLERANCE,
     progress: Progress | None = None,
 ) -> BalanceResult:
-    """Every building of a village (or township, village by village: grids never cross a
-    village's boundary) assigned to a new basic grid; exclusive grids are left as they are.
+    """Every building of a village, or of the villages of a township or county (village by
+    village: grids never cross a village's boundary), assigned to a new basic grid; exclusive
+    grids are left as they are.
 
     Must run inside a transaction (the units live in a temporary table dropped at commit).
     """
     if target_value <= 0:
         raise PlanRefused(_("The target must be positive."))
+    progress = progress or (lambda done, total: None)
+    loaded = load_units(parent, weights=weights, since=since, until=until)
+    total_steps = len(loaded) + 1  # the cells, then each village
+    progress(1, total_steps)
+    counts = grid_counts(
+        [float(item.graph.weight.sum()) for item in loaded], target_kind, target_value
+    )
+    results = []
+    for step, (item, k) in enumerate(zip(loaded, counts, strict=True)):
+        if len(item.graph):
+            start = current_labels(item) if from_current else None
+            item.outcome = partition.balance(item.graph, k, start=start, tolerance=tolerance)
+            dissolve(item)
+            results.append(item)
+        progress(2 + step, total_steps)
+    moved = sum(households_moved(item) for item in results)
+    return BalanceResult(results, moved, _summary(results, moved, target_kind, target_value))
+
+
+def load_units(
+    parent: AdminArea,
+    *,
+    weights: WorkloadWeights | None = None,
+    since: datetime | None = None,
+    until: datetime | None = None,
+) -> list[VillageBalance]:
+    """The building units of each village under the parent, with their cells (in a temporary
+    table for the rest of the transaction), weights and adjacency."""
     weights = weights or WorkloadWeights()
     until = until or timezone.now()
     since = since or until - DEFAULT_WINDOW
     villages = _villages_of(parent)
-    progress = progress or (lambda done, total: None)
-    total_steps = len(villages) + 1  # the cells, then each village
-    progress(0, total_steps)
     with connection.cursor() as cursor:
         cursor.execute("DROP TABLE IF EXISTS balancing_cells")
         cursor.execute(
@@ -139,23 +166,7 @@ def balance_area(
                 "default_category_weight": weights.default_category_weight,
             },
         )
-        progress(1, total_steps)
-        loaded = []
-        for village in villages:
-            loaded.append(_load_village(cursor, village, weights))
-        counts = _grid_counts(
-            [float(item.graph.weight.sum()) for item in loaded], target_kind, target_value
-        )
-        results = []
-        for step, (item, k) in enumerate(zip(loaded, counts, strict=True)):
-            if len(item.graph):
-                start = _current_labels(item) if from_current else None
-                item.outcome = partition.balance(item.graph, k, start=start, tolerance=tolerance)
-                _dissolve(cursor, item)
-                results.append(item)
-            progress(2 + step, total_steps)
-    moved = sum(_moved(item) for item in results)
-    return BalanceResult(results, moved, _summary(results, moved, target_kind, target_value))
+        return [_load_village(cursor, village, weights) for village in villages]
 
 
 def _load_village(cursor, village: AdminArea, weights: WorkloadWeights) -> VillageBalance:
@@ -188,7 +199,7 @@ def _load_village(cursor, village: AdminArea, weights: WorkloadWeights) -> Villa
     )
 
 
-def _current_labels(item: VillageBalance) -> np.ndarray:
+def current_labels(item: VillageBalance) -> np.ndarray:
     """Units labelled by their current grid; a unit in no grid takes a neighbour's label."""
     _grids, labels = np.unique(item.unit_grid, return_inverse=True)
     if (item.unit_grid == 0).any() and (item.unit_grid != 0).any():
@@ -205,35 +216,42 @@ def _current_labels(item: VillageBalance) -> np.ndarray:
     return labels.astype(np.int64)
 
 
-def _dissolve(cursor, item: VillageBalance) -> None:
-    cursor.execute(
-        template("dissolve"),
-        {"unit_ids": item.unit_ids.tolist(), "labels": item.outcome.labels.tolist()},
-    )
-    item.polygons = [GEOSGeometry(memoryview(row[1])) for row in cursor.fetchall()]
+def dissolve(item: VillageBalance, labels: np.ndarray | None = None) -> list[float]:
+    """The parts' polygons (on the item, unless other labels are given) and their
+    Polsby-Popper compactness (4πA/P², 1 for a disc), measured in the village's frame."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            template("dissolve"),
+            {
+                "unit_ids": item.unit_ids.tolist(),
+                "labels": (item.outcome.labels if labels is None else labels).tolist(),
+            },
+        )
+        rows = cursor.fetchall()
+    if labels is None:
+        item.polygons = [GEOSGeometry(memoryview(row[1])) for row in rows]
+        item.compactness = [row[2] for row in rows]
+    return [row[2] for row in rows]
 
 
-def _moved(item: VillageBalance) -> int:
-    """Households of this village whose grid changes (new grids matched to old by overlap)."""
-    if not (item.unit_grid != 0).any():
-        return 0
-    return partition.households_moved(item.graph.households, item.unit_grid, _as_old_grid(item))
+def households_moved(item: VillageBalance, labels: np.ndarray | None = None) -> int:
+    """Households of this village leaving their grid: each new part is named after the current
+    grid it continues, and a building in a grid now moves if its part is named otherwise."""
+    labels = item.outcome.labels if labels is None else labels
+    continued = _continued_grids(item, labels)
+    named = np.array([continued.get(int(label), -1) for label in labels])
+    leaving = (named != item.unit_grid) & (item.unit_grid != 0)
+    return int(item.graph.households[leaving].sum())
 
 
-def _as_old_grid(item: VillageBalance) -> np.ndarray:
-    """Each unit's new part named by the current grid it continues (or a negative number)."""
-    continued = _continued_grids(item)
-    return np.array([continued.get(int(label), -1 - int(label)) for label in item.outcome.labels])
-
-
-def _continued_grids(item: VillageBalance) -> dict[int, int]:
+def _continued_grids(item: VillageBalance, labels: np.ndarray | None = None) -> dict[int, int]:
     """New part → the current grid sharing most households with it, one to one."""
+    labels = item.outcome.labels if labels is None else labels
     overlap: dict[tuple[int, int], int] = {}
-    for grid, label, households in zip(
-        item.unit_grid, item.outcome.labels, item.graph.households, strict=True
-    ):
+    for grid, label, households in zip(item.unit_grid, labels, item.graph.households, strict=True):
         if grid:
             key = (int(label), int(grid))
+            # +1: a building without households still ties a part to its grid.
             overlap[key] = overlap.get(key, 0) + int(households) + 1
     continued: dict[int, int] = {}
     taken: set[int] = set()
@@ -259,7 +277,8 @@ def _summary(results, moved, target_kind, target_value) -> dict:
                 "worst_deviation_pct": round(100 * outcome.worst_deviation, 2),
                 "within_tolerance": outcome.within_tolerance,
                 "reason": _reason_text(item) if not outcome.within_tolerance else "",
-                "households_moved": _moved(item),
+                "households_moved": households_moved(item),
+                "mean_polsby_popper": round(float(np.mean(item.compactness)), 3),
             }
         )
     return {
