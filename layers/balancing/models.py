@@ -111,6 +111,8 @@ class PlanAssignment(models.Model):
     households = models.PositiveIntegerField(_("households"))
 
     class Meta:
+        verbose_name = _("plan assignment")
+        verbose_name_plural = _("plan assignments")
         constraints = [
             models.UniqueConstraint(
                 fields=["plan", "building"], name="balancing_assignment_once_per_plan"

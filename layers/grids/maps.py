@@ -122,11 +122,11 @@ def page(fmap, title: str, below: str = "") -> str:
 def legend_html() -> str:
     """The colour key of the workload maps."""
     labels = [
-        _("more than 20 % below the mean"),
-        _("5–20 % below"),
-        _("within 5 %"),
-        _("5–20 % above"),
-        _("more than 20 % above"),
+        _("more than %(high)d %% below the mean") % {"high": 20},
+        _("%(low)d–%(high)d %% below") % {"low": 5, "high": 20},
+        _("within %(low)d %%") % {"low": 5},
+        _("%(low)d–%(high)d %% above") % {"low": 5, "high": 20},
+        _("more than %(high)d %% above") % {"high": 20},
     ]
     return " ".join(
         f'<span style="background:{colour};padding:0 8px;border:1px solid #999">&nbsp;</span> '
