@@ -152,14 +152,15 @@ def gerrychain_run(graphs, ks, queue):
         labels_first.append([assignment[node] for node in range(len(weights))])
         started = time.perf_counter()
         if k > 1:
-            initial = Partition(graph, assignment, updaters={"population": Tally("pop")})
+            initial = Partition(graph, assignment, updaters={"pop": Tally("pop", alias="pop")})
             chain = MarkovChain(
-                proposal=partial(
-                    recom, pop_col="pop", pop_target=ideal, epsilon=0.02, node_repeats=1, rng=1
-                ),
-                constraints=[contiguous, within_percent_of_ideal_population(initial, 0.02)],
-                accept=always_accept,
-                initial_state=initial,
+                proposal_fn=partial(recom, pop_col="pop", pop_target=ideal, epsilon=0.02, rng=1),
+                constraints=[
+                    contiguous,
+                    within_percent_of_ideal_population(initial, 0.02, pop_key="pop"),
+                ],
+                acceptance_fn=always_accept,
+                initial_partition=initial,
                 total_steps=RECOM_STEPS,
             )
             for state in chain:

@@ -31,6 +31,13 @@ template = partial(app_template, "balancing")
 
 Progress = Callable[[int, int | None], None]
 
+CELLS_INDEX = [
+    "CREATE INDEX ON balancing_cells USING gist (geom)",
+    "CREATE INDEX ON balancing_cells (village_id)",
+    "CREATE UNIQUE INDEX ON balancing_cells (unit_id)",
+    "ANALYZE balancing_cells",
+]
+
 
 class PlanRefused(Exception):
     """A plan that cannot be made, applied or discarded, with the reason for people."""
@@ -154,18 +161,23 @@ def load_units(
     until = until or timezone.now()
     since = since or until - DEFAULT_WINDOW
     villages = _villages_of(parent)
+    parameters = {
+        "village_ids": [village.pk for village in villages],
+        "since": since,
+        "until": until,
+        "category_weights": json.dumps(weights.category_weights),
+        "default_category_weight": weights.default_category_weight,
+    }
     with connection.cursor() as cursor:
-        cursor.execute("DROP TABLE IF EXISTS balancing_cells")
-        cursor.execute(
-            template("cells"),
-            {
-                "village_ids": [village.pk for village in villages],
-                "since": since,
-                "until": until,
-                "category_weights": json.dumps(weights.category_weights),
-                "default_category_weight": weights.default_category_weight,
-            },
-        )
+        cursor.execute("DROP TABLE IF EXISTS balancing_units, balancing_voronoi, balancing_cells")
+        # Steps apart, so that each later one joins an indexed, analysed table.
+        cursor.execute(template("cells_units"), parameters)
+        cursor.execute("CREATE INDEX ON balancing_units USING gist (point)")
+        cursor.execute(template("cells_voronoi"), parameters)
+        cursor.execute(template("cells"), parameters)
+        for statement in CELLS_INDEX:
+            cursor.execute(statement)
+        cursor.execute(template("cells_incidents"), parameters)
         return [_load_village(cursor, village, weights) for village in villages]
 
 
