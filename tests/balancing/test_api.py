@@ -171,3 +171,16 @@ def test_plans_need_a_login_and_grid_edit_rights(village, heavy_west, django_use
     editor = APIClient()
     editor.force_authenticate(editor_user)
     assert create(editor, village).status_code == 201
+
+
+def test_a_plan_that_would_break_the_tiling_is_refused_whole(superuser_client, village, heavy_west):
+    plan = create(superuser_client, village).json()
+    # A damaged plan grid (shrunk by 100 m) would leave a gap: the topology check refuses it.
+    damaged = Plan.objects.get(pk=plan["id"]).grids.first()
+    damaged.geom = damaged.geom.buffer(-0.001)
+    damaged.save()
+    refused = superuser_client.post(f"{PLANS}{plan['id']}/apply/")
+    assert refused.status_code == 409
+    assert refused.json()["problems"]["features"][0]["properties"]["kind"] == "gap"
+    assert {grid.pk for grid in Grid.objects.current()} == {grid.pk for grid in heavy_west}
+    assert Plan.objects.get(pk=plan["id"]).status == PlanStatus.DRAFT
