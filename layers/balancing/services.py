@@ -362,7 +362,7 @@ def grid_plan_create(
             weights=asdict(workload_weights),
             from_current=from_current,
             summary=result.summary,
-            base_grids=_base_grids(_villages_of(parent)),
+            base_grids=_base_grids([item.village for item in result.villages]),
             created_by=user,
         )
         for item in result.villages:

@@ -184,3 +184,26 @@ def test_a_plan_that_would_break_the_tiling_is_refused_whole(superuser_client, v
     assert refused.json()["problems"]["features"][0]["properties"]["kind"] == "gap"
     assert {grid.pk for grid in Grid.objects.current()} == {grid.pk for grid in heavy_west}
     assert Plan.objects.get(pk=plan["id"]).status == PlanStatus.DRAFT
+
+
+def test_a_township_plan_leaves_villages_without_buildings_as_they_are(
+    superuser_client, village, heavy_west
+):
+    from layers.areas.models import AreaLevel
+
+    empty = f.area(
+        "419821101202",
+        AreaLevel.VILLAGE,
+        f.rectangle(LON + 0.1, LAT - 0.1, LON + 0.2, LAT + 0.1),
+        village.parent,
+    )
+    empty_grid = f.grid(
+        "419821101202001", empty, f.rectangle(LON + 0.1, LAT - 0.1, LON + 0.2, LAT + 0.1)
+    )
+    response = create(superuser_client, village.parent, target_kind="workload", target_value=300)
+    assert response.status_code == 201, response.content
+    assert [v["grids"] for v in response.json()["summary"]["villages"]] == [4]
+    applied = superuser_client.post(f"{PLANS}{response.json()['id']}/apply/")
+    assert applied.status_code == 200, applied.content
+    assert Grid.objects.current().filter(village=village).count() == 4
+    assert Grid.objects.current().get(village=empty) == empty_grid
