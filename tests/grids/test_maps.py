@@ -49,3 +49,8 @@ def test_workload_json_is_unchanged_by_the_html_renderer(client, tiled):
     response = client.get("/api/v1/grids/workload/", {"area": village.code})
     assert response.status_code == 200
     assert response.json()["type"] == "FeatureCollection"
+
+
+def test_an_html_map_without_an_area_is_a_400(client):
+    response = client.get("/api/v1/grids/workload/", {"format": "html"})
+    assert response.status_code == 400
