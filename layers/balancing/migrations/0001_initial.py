@@ -7,80 +7,226 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('areas', '0001_initial'),
-        ('buildings', '0001_initial'),
-        ('grids', '0003_grid_created_by'),
+        ("areas", "0001_initial"),
+        ("buildings", "0001_initial"),
+        ("grids", "0003_grid_created_by"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Plan',
+            name="Plan",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('target_kind', models.CharField(choices=[('grids', 'Number of grids'), ('workload', 'Workload per grid')], max_length=16, verbose_name='target kind')),
-                ('target_value', models.FloatField(verbose_name='target value')),
-                ('weights', models.JSONField(default=dict, verbose_name='workload weights')),
-                ('from_current', models.BooleanField(default=False, verbose_name='starts from the current grids')),
-                ('status', models.CharField(choices=[('draft', 'Draft'), ('applied', 'Applied'), ('discarded', 'Discarded')], default='draft', max_length=16, verbose_name='status')),
-                ('summary', models.JSONField(default=dict, verbose_name='summary')),
-                ('base_grids', models.JSONField(default=list, verbose_name='current grids it starts from')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created at')),
-                ('decided_at', models.DateTimeField(blank=True, null=True, verbose_name='applied or discarded at')),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='created by')),
-                ('decided_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='applied or discarded by')),
-                ('parent', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, to='areas.adminarea', verbose_name='parent area')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "target_kind",
+                    models.CharField(
+                        choices=[("grids", "Number of grids"), ("workload", "Workload per grid")],
+                        max_length=16,
+                        verbose_name="target kind",
+                    ),
+                ),
+                ("target_value", models.FloatField(verbose_name="target value")),
+                ("weights", models.JSONField(default=dict, verbose_name="workload weights")),
+                (
+                    "from_current",
+                    models.BooleanField(
+                        default=False, verbose_name="starts from the current grids"
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("draft", "Draft"),
+                            ("applied", "Applied"),
+                            ("discarded", "Discarded"),
+                        ],
+                        default="draft",
+                        max_length=16,
+                        verbose_name="status",
+                    ),
+                ),
+                ("summary", models.JSONField(default=dict, verbose_name="summary")),
+                (
+                    "base_grids",
+                    models.JSONField(default=list, verbose_name="current grids it starts from"),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created at")),
+                (
+                    "decided_at",
+                    models.DateTimeField(
+                        blank=True, null=True, verbose_name="applied or discarded at"
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="created by",
+                    ),
+                ),
+                (
+                    "decided_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="applied or discarded by",
+                    ),
+                ),
+                (
+                    "parent",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        to="areas.adminarea",
+                        verbose_name="parent area",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'balancing plan',
-                'verbose_name_plural': 'balancing plans',
-                'ordering': ['-created_at', '-id'],
+                "verbose_name": "balancing plan",
+                "verbose_name_plural": "balancing plans",
+                "ordering": ["-created_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='PlanGrid',
+            name="PlanGrid",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(max_length=32, verbose_name='grid code')),
-                ('geom', django.contrib.gis.db.models.fields.PolygonField(srid=4326, verbose_name='boundary')),
-                ('households', models.PositiveIntegerField(verbose_name='households')),
-                ('workload', models.FloatField(verbose_name='workload')),
-                ('continues', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='grids.grid', verbose_name='current grid it continues')),
-                ('created_grid', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='grids.grid', verbose_name='grid created when applied')),
-                ('plan', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='grids', to='balancing.plan')),
-                ('village', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='areas.adminarea')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.CharField(max_length=32, verbose_name="grid code")),
+                (
+                    "geom",
+                    django.contrib.gis.db.models.fields.PolygonField(
+                        srid=4326, verbose_name="boundary"
+                    ),
+                ),
+                ("households", models.PositiveIntegerField(verbose_name="households")),
+                ("workload", models.FloatField(verbose_name="workload")),
+                (
+                    "continues",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="grids.grid",
+                        verbose_name="current grid it continues",
+                    ),
+                ),
+                (
+                    "created_grid",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="grids.grid",
+                        verbose_name="grid created when applied",
+                    ),
+                ),
+                (
+                    "plan",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="grids",
+                        to="balancing.plan",
+                    ),
+                ),
+                (
+                    "village",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="areas.adminarea",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'plan grid',
-                'verbose_name_plural': 'plan grids',
-                'ordering': ['code'],
+                "verbose_name": "plan grid",
+                "verbose_name_plural": "plan grids",
+                "ordering": ["code"],
             },
         ),
         migrations.CreateModel(
-            name='PlanAssignment',
+            name="PlanAssignment",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('households', models.PositiveIntegerField(verbose_name='households')),
-                ('building', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='buildings.building')),
-                ('plan', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='assignments', to='balancing.plan')),
-                ('previous_grid', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='grids.grid')),
-                ('plan_grid', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='assignments', to='balancing.plangrid')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("households", models.PositiveIntegerField(verbose_name="households")),
+                (
+                    "building",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="buildings.building",
+                    ),
+                ),
+                (
+                    "plan",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="assignments",
+                        to="balancing.plan",
+                    ),
+                ),
+                (
+                    "previous_grid",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="grids.grid",
+                    ),
+                ),
+                (
+                    "plan_grid",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="assignments",
+                        to="balancing.plangrid",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'plan assignment',
-                'verbose_name_plural': 'plan assignments',
+                "verbose_name": "plan assignment",
+                "verbose_name_plural": "plan assignments",
             },
         ),
         migrations.AddConstraint(
-            model_name='plangrid',
-            constraint=models.UniqueConstraint(fields=('plan', 'code'), name='balancing_plan_grid_code'),
+            model_name="plangrid",
+            constraint=models.UniqueConstraint(
+                fields=("plan", "code"), name="balancing_plan_grid_code"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='planassignment',
-            constraint=models.UniqueConstraint(fields=('plan', 'building'), name='balancing_assignment_once_per_plan'),
+            model_name="planassignment",
+            constraint=models.UniqueConstraint(
+                fields=("plan", "building"), name="balancing_assignment_once_per_plan"
+            ),
         ),
     ]
