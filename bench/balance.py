@@ -38,7 +38,8 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = ROOT / ".venv" / "bin" / "python"
 TARGET = 500.0  # workload points per grid (1 household = 1 point)
-PEER_TIMEOUT_S = 600
+PEER_TIMEOUT_DEFAULT_S = 600
+PEER_TIMEOUT_S = PEER_TIMEOUT_DEFAULT_S
 RECOM_STEPS = 20  # per village
 MAXP_MAX_UNITS = 600  # spopt max-p runs on the villages up to this size
 
@@ -452,7 +453,10 @@ def main():
     parser.add_argument("--scale", type=int, default=10)
     parser.add_argument("--no-county", action="store_true", help="the township only")
     parser.add_argument(
-        "--peer-timeout", type=int, default=PEER_TIMEOUT_S, help="seconds before a peer is stopped"
+        "--peer-timeout",
+        type=int,
+        default=PEER_TIMEOUT_DEFAULT_S,
+        help="seconds before a peer is stopped",
     )
     args = parser.parse_args()
     global PEER_TIMEOUT_S
