@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "layers.access",
     "layers.areas",
     "layers.grids",
+    "layers.balancing",
     "layers.departments",
     "layers.buildings",
     "layers.cameras",
@@ -280,3 +281,5 @@ GISGOV_HEATMAP_EXACT_MAX_POINTS = env_int("GISGOV_HEATMAP_EXACT_MAX_POINTS", 50_
 GISGOV_HOTSPOT_MIN_INCIDENTS = env_int("GISGOV_HOTSPOT_MIN_INCIDENTS", 30)
 # Each web process keeps the daily cells it has read (about 12 bytes an incident), by version.
 GISGOV_HEATMAP_CACHE = env_bool("GISGOV_HEATMAP_CACHE", True)
+# Balancing plans of parents with more buildings than this go through the job queue.
+GISGOV_BALANCING_INLINE_BUILDINGS = env_int("GISGOV_BALANCING_INLINE_BUILDINGS", 20_000)

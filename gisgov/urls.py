@@ -7,6 +7,7 @@ from rest_framework.routers import DefaultRouter
 
 from layers.areas.api import AdminAreaViewSet
 from layers.areas.views import admin_basemap
+from layers.balancing.api import PlanViewSet
 from layers.buildings.api import BuildingViewSet
 from layers.cameras.api import CameraSiteViewSet
 from layers.departments.api import DepartmentViewSet
@@ -22,6 +23,7 @@ api.register("cameras", CameraSiteViewSet, basename="camera")
 api.register("key-sites", KeySiteViewSet, basename="key-site")
 api.register("departments", DepartmentViewSet, basename="department")
 api.register("incidents", IncidentViewSet, basename="incident")
+api.register("balancing/plans", PlanViewSet, basename="balancing-plan")
 
 urlpatterns = [
     path("api/v1/audit/", include("layers.audit.urls")),

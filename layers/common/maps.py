@@ -25,15 +25,16 @@ def leaflet_inline() -> str:
     return f"<style>{css}</style>\n<script>{js}</script>"
 
 
-def offline_map(bounds: tuple[float, float, float, float], **options) -> folium.Map:
+def offline_map(bounds: tuple[float, float, float, float] | None, **options) -> folium.Map:
     """An empty map fitted to (west, south, east, north) whose HTML loads nothing from outside."""
-    west, south, east, north = bounds
-    fmap = folium.Map(location=[(south + north) / 2, (west + east) / 2], tiles=None, **options)
+    fmap = folium.Map(tiles=None, **options)
     # Instance attributes shadow the class lists of CDN scripts and stylesheets folium renders.
     fmap.default_js = []
     fmap.default_css = []
     fmap.get_root().header.add_child(folium.Element(leaflet_inline()), name="leaflet_inline")
-    fmap.fit_bounds([[south, west], [north, east]])
+    if bounds:
+        west, south, east, north = bounds
+        fmap.fit_bounds([[south, west], [north, east]])
     return fmap
 
 

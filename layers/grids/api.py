@@ -6,12 +6,15 @@ from django.utils.translation import gettext as _
 from rest_framework import status
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound, PermissionDenied, ValidationError
+from rest_framework.renderers import JSONRenderer, StaticHTMLRenderer
 from rest_framework.response import Response
 
 from layers.access import policy
 from layers.areas.models import AdminArea
 from layers.common.api import LayerViewSet
+from layers.common.maps import map_page_response
 from layers.grids.filtersets import GridFilterSet
+from layers.grids.maps import topology_map_html, workload_map_html
 from layers.grids.models import Grid
 from layers.grids.serializers import GridSerializer
 from layers.grids.topology import (
@@ -72,19 +75,29 @@ class GridViewSet(LayerViewSet):
             )
         return super().handle_exception(exc)
 
-    @action(detail=False, methods=["get"])
+    @action(detail=False, methods=["get"], renderer_classes=[JSONRenderer, StaticHTMLRenderer])
     def topology(self, request):
-        """Gaps, overlaps and parts outside, of grids in villages and villages in townships."""
+        """Gaps, overlaps and parts outside, of grids in villages and villages in townships.
+
+        `?format=html`: the same as an offline map with a table.
+        """
         report = area_topology(self._area())
+        if request.accepted_renderer.format == "html":
+            return map_page_response(topology_map_html(report))
         return Response(report.as_feature_collection(), content_type="application/geo+json")
 
-    @action(detail=False, methods=["get"])
+    @action(detail=False, methods=["get"], renderer_classes=[JSONRenderer, StaticHTMLRenderer])
     def workload(self, request):
-        """Households, residents, weighted incidents, area and travel of each current grid."""
+        """Households, residents, weighted incidents, area and travel of each current grid.
+
+        `?format=html`: a choropleth of the workload and the table, as an offline map.
+        """
         area = self._area()
         rows = grid_workload(
             area.code, since=self._datetime("since"), until=self._datetime("until")
         )
+        if request.accepted_renderer.format == "html":
+            return map_page_response(workload_map_html(area.code, rows))
         return Response(
             {
                 "type": "FeatureCollection",

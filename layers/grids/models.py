@@ -62,6 +62,16 @@ class Grid(models.Model):
     geom = models.PolygonField(_("boundary"), srid=STORAGE_SRID)
     valid_from = models.DateField(_("valid from"))
     valid_to = models.DateField(_("valid until"), null=True, blank=True)
+    # Who drew this version (a person's edit, or the applier of a balancing plan); when is
+    # valid_from.
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("drawn by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     staff = models.ManyToManyField(
         settings.AUTH_USER_MODEL,
         through="GridStaff",
