@@ -12,7 +12,7 @@ DEMO_SCALE ?= 1
 .PHONY: run test setup sysdeps venv db-start db-stop db-reset migrate demo worker lint format bench backup restore
 
 run: setup demo
-	@echo "gisgov on http://$(HOST):$(PORT)/admin/  (demo login: admin / gisgov-demo)"
+	@echo "gisgov on http://$(HOST):$(PORT)/  (console; admin at /admin/; demo login: admin / gisgov-demo)"
 	@trap 'kill 0' EXIT; \
 	  $(MANAGE) procrastinate worker --concurrency 2 >.data/worker.log 2>&1 & \
 	  GISGOV_DEBUG=$${GISGOV_DEBUG:-1} $(MANAGE) runserver --noreload $(HOST):$(PORT)
