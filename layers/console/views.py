@@ -88,3 +88,12 @@ def dashboard(request):
         "console/dashboard.html",
         {"config": console_config(request), "view_name": "dashboard"},
     )
+
+
+@login_required
+def disputes(request):
+    return render(
+        request,
+        "console/disputes.html",
+        {"config": console_config(request), "view_name": "disputes"},
+    )
