@@ -11,6 +11,7 @@ from django.shortcuts import render
 
 from layers.access import policy
 from layers.areas.models import AdminArea, AreaLevel
+from layers.disputes.choices import CaseKind, CaseStatus
 from layers.incidents.choices import (
     ALLOWED_FROM,
     AttachmentKind,
@@ -95,5 +96,12 @@ def disputes(request):
     return render(
         request,
         "console/disputes.html",
-        {"config": console_config(request), "view_name": "disputes"},
+        {
+            "config": {
+                **console_config(request),
+                "caseKinds": dict(CaseKind.choices),
+                "caseStatuses": dict(CaseStatus.choices),
+            },
+            "view_name": "disputes",
+        },
     )

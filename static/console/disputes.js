@@ -153,7 +153,7 @@
           const p = feature.properties;
           const id = feature.id !== undefined ? feature.id : p.id;
           const button = el("button", { type: "button", class: "link case-open", "data-case": id, onclick: () => C.setState({ case: String(id) }) }, `${p.code} · ${p.title}`);
-          return el("li", {}, [button, el("div", { class: "muted" }, `${p.village} · ${p.opened_on} · ${p.status}`)]);
+          return el("li", {}, [button, el("div", { class: "muted" }, `${config.caseKinds[p.kind] || p.kind} · ${p.village} · ${p.opened_on} · ${config.caseStatuses[p.status] || p.status}`)]);
         }),
       );
       C.showStatus(listStatus, cases.length ? "" : "info", cases.length ? "" : _("No dispute cases you may see."));
@@ -205,7 +205,7 @@
   function showCase(id, detail) {
     const p = detail.properties || detail;
     document.getElementById("case-title").textContent = `${p.code} · ${p.title}`;
-    document.getElementById("case-meta").textContent = `${p.kind} · ${p.village} · ${p.opened_on} · ${p.status}`;
+    document.getElementById("case-meta").textContent = `${config.caseKinds[p.kind] || p.kind} · ${p.village} · ${p.opened_on} · ${config.caseStatuses[p.status] || p.status}`;
     document.getElementById("case-report").href = `/disputes/cases/${encodeURIComponent(id)}/report/`;
   }
 
@@ -229,7 +229,7 @@
     map.getSource("boundaries").setData({ type: "FeatureCollection", features: drawn });
     const bounds = new maplibregl.LngLatBounds();
     for (const feature of drawn) extend(bounds, feature.geometry.coordinates);
-    if (!bounds.isEmpty()) map.fitBounds(bounds, { padding: 60, maxZoom: 19, animate: false });
+    if (!bounds.isEmpty()) map.fitBounds(bounds, { padding: 100, maxZoom: 18, animate: false });
   }
 
   function extend(bounds, coordinates) {

@@ -177,16 +177,10 @@
   }
 
   function hotspotLabel(klass) {
-    const labels = {
-      hot_99: _("Hot spot, 99% confidence"),
-      hot_95: _("Hot spot, 95% confidence"),
-      hot_90: _("Hot spot, 90% confidence"),
-      not_significant: _("Not significant"),
-      cold_90: _("Cold spot, 90% confidence"),
-      cold_95: _("Cold spot, 95% confidence"),
-      cold_99: _("Cold spot, 99% confidence"),
-    };
-    return labels[klass];
+    const [side, level] = klass.split("_");
+    if (side === "hot") return C.interpolate(_("Hot spot, %s confidence"), [`${level}%`]);
+    if (side === "cold") return C.interpolate(_("Cold spot, %s confidence"), [`${level}%`]);
+    return _("Not significant");
   }
 
   function keySiteLabel(kind) {
@@ -336,9 +330,15 @@
         id: "hotspots-fill",
         type: "fill",
         source: "hotspots",
-        paint: { "fill-color": colours, "fill-opacity": ["match", ["get", "class"], "not_significant", 0.15, 0.7] },
+        paint: { "fill-color": colours, "fill-opacity": ["match", ["get", "class"], "not_significant", 0.05, 0.5] },
       },
-      { id: "hotspots-line", type: "line", source: "hotspots", paint: { "line-color": "#868e96", "line-width": 0.3 } },
+      {
+        id: "hotspots-line",
+        type: "line",
+        source: "hotspots",
+        filter: ["!=", ["get", "class"], "not_significant"],
+        paint: { "line-color": "#ffffff", "line-width": 0.5 },
+      },
     );
   }
   if (hasGroup("blind-spots")) {
