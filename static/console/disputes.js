@@ -35,9 +35,7 @@
       paint: { "line-color": "#868e96", "line-width": 1, "line-dasharray": [3, 1] },
     });
   }
-  // The image's tiles are set when a case with images is open (a placeholder URL until then).
-  style.sources.imagery = { type: "raster", tiles: [`${origin}${API}/imagery/0/tiles/{z}/{x}/{y}.png`], tileSize: 256 };
-  style.layers.push({ id: "imagery-raster", type: "raster", source: "imagery", layout: { visibility: "none" } });
+  // The imagery source is added when a case with images is open (see showImage).
   style.sources.boundaries = { type: "geojson", data: EMPTY };
   style.sources.strips = { type: "geojson", data: EMPTY };
   style.layers.push(
@@ -131,7 +129,9 @@
     for (const group of groups) {
       let visible = shown.has(group.id);
       if (group.id === "imagery") visible = visible && images.length > 0;
-      for (const id of group.layers) map.setLayoutProperty(id, "visibility", visible ? "visible" : "none");
+      for (const id of group.layers) {
+        if (map.getLayer(id)) map.setLayoutProperty(id, "visibility", visible ? "visible" : "none");
+      }
     }
   }
 
@@ -285,7 +285,12 @@
     const label = document.getElementById("imagery-label");
     if (image) {
       const id = image.id !== undefined ? image.id : image.properties.id;
-      map.getSource("imagery").setTiles([`${origin}${API}/imagery/${id}/tiles/{z}/{x}/{y}.png`]);
+      const tiles = [`${origin}${API}/imagery/${id}/tiles/{z}/{x}/{y}.png`];
+      if (map.getSource("imagery")) map.getSource("imagery").setTiles(tiles);
+      else {
+        map.addSource("imagery", { type: "raster", tiles, tileSize: 256 });
+        map.addLayer({ id: "imagery-raster", type: "raster", source: "imagery" }, "strips-fill");
+      }
       label.textContent = `${image.properties.captured_on} · ${image.properties.title}`;
     } else {
       label.textContent = "";

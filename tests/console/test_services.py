@@ -2,19 +2,25 @@
 driven by the shared filters, and the disputes view (boundaries, comparison, report link)."""
 
 import datetime as dt
+import threading
 
 import numpy as np
 import pytest
 from django.contrib.gis.geos import MultiPolygon, Point, Polygon
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
 from django.utils import timezone
 
 from layers.areas.models import AdminArea
 from layers.disputes import services as disputes
 from layers.disputes.choices import ClaimMethod, PartyRole, ReferenceKind
+from layers.disputes.imagery import imagery_upload
 from tests import factories as f
 from tests.browser import needs_chromium, wait_until
 from tests.console.conftest import rendered, wait_for_map, wait_until_drawn
+from tests.disputes.test_imagery import geotiff
 from tests.factories import LAT, LON
+from tests.jobs.conftest import run_worker  # noqa: F401  (the jobs tests' worker fixture)
 
 pytestmark = [needs_chromium, pytest.mark.django_db(transaction=True)]
 
@@ -124,7 +130,30 @@ def dispute(county, django_user_model):
     return case
 
 
-def test_disputes_view_shows_a_cases_boundaries_and_comparison(dispute, supervisor, open_page):
+@pytest.fixture
+def images(dispute, run_worker):  # noqa: F811
+    """Two dated aerial images over the case, converted to COGs by the job worker."""
+    with connection.cursor() as cursor:
+        cursor.execute("DELETE FROM procrastinate_jobs")
+    made = [
+        imagery_upload(
+            upload=SimpleUploadedFile(f"{year}.tif", geotiff(4547)),
+            title=f"UAV {year}",
+            captured_on=f"{year}-04-01",
+        )
+        for year in (2021, 2019)
+    ]
+    # On a thread of its own: Playwright's event loop runs on this one, and the worker's asyncio
+    # loop may not nest in it.
+    worker = threading.Thread(target=run_worker)
+    worker.start()
+    worker.join()
+    return sorted(made, key=lambda image: image.captured_on)
+
+
+def test_disputes_view_shows_a_cases_boundaries_and_comparison(
+    dispute, images, supervisor, open_page
+):
     watched = open_page(supervisor, "/disputes/", width=1920, height=1080)
     page = watched.page
     page.click("#nav-disputes")
@@ -141,6 +170,18 @@ def test_disputes_view_shows_a_cases_boundaries_and_comparison(dispute, supervis
     assert rendered(page, ["claims-fill"]) > 0
     report = page.get_attribute("#case-report", "href")
     assert report == f"/disputes/cases/{dispute.pk}/report/"
+    # The images covering the case, oldest first on the slider, the newest shown.
+    tiles = []
+    page.on("response", lambda r: "/api/v1/disputes/imagery/" in r.url and tiles.append(r))
+    page.wait_for_selector("#imagery-bar:not([hidden])")
+    assert page.get_attribute("#imagery-slider", "max") == "1"
+    assert "2021-04-01" in page.inner_text("#imagery-label")
+    page.fill("#imagery-slider", "0")
+    wait_until(page, "document.getElementById('imagery-label').textContent.includes('2019-04-01')")
+    source = f"/imagery/{images[0].pk}/tiles/"
+    wait_until(page, f"window.consoleMap.getSource('imagery').tiles[0].includes('{source}')")
+    wait_for_map(page)
+    assert any(source in r.url and r.status == 200 for r in tiles)
     watched.screenshot("console-disputes.png")
     page.uncheck("#layer-claims")
     wait_until_drawn(page, ["claims-line"], drawn=False)
