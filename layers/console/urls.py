@@ -7,6 +7,7 @@ from layers.console import views
 urlpatterns = [
     path("", views.console, name="console"),
     path("dashboard/", views.dashboard, name="console-dashboard"),
+    path("disputes/", views.disputes, name="console-disputes"),
     path(
         "login/",
         auth_views.LoginView.as_view(

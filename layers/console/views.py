@@ -11,6 +11,7 @@ from django.shortcuts import render
 
 from layers.access import policy
 from layers.areas.models import AdminArea, AreaLevel
+from layers.disputes.choices import CaseKind, CaseStatus
 from layers.incidents.choices import (
     ALLOWED_FROM,
     AttachmentKind,
@@ -87,4 +88,20 @@ def dashboard(request):
         request,
         "console/dashboard.html",
         {"config": console_config(request), "view_name": "dashboard"},
+    )
+
+
+@login_required
+def disputes(request):
+    return render(
+        request,
+        "console/disputes.html",
+        {
+            "config": {
+                **console_config(request),
+                "caseKinds": dict(CaseKind.choices),
+                "caseStatuses": dict(CaseStatus.choices),
+            },
+            "view_name": "disputes",
+        },
     )

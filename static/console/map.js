@@ -25,12 +25,47 @@
     other: "#868e96",
   };
   const WORKLOAD_COLOURS = ["#edf8e9", "#bae4b3", "#74c476", "#31a354", "#006d2c"];
+  // The heat tiles' colours (layers/heatmaps/render.py): a log scale from 0 to HEAT_MAX per km².
+  const HEAT_MAX = 1000;
+  const HEAT_RAMP = ["rgba(0,0,255,0)", "rgba(0,90,255,0.6)", "rgba(0,220,220,0.75)", "rgba(255,230,0,0.85)", "rgba(230,0,0,0.95)"];
+  const HEAT_TICKS = [0, 0.25, 0.5, 0.75, 1].map((stop) => Math.round(Math.expm1(stop * Math.log1p(HEAT_MAX))));
+  const HOTSPOT_COLOURS = {
+    hot_99: "#d7191c",
+    hot_95: "#f07c4a",
+    hot_90: "#fec980",
+    not_significant: "#f0f0f0",
+    cold_90: "#c7e6f0",
+    cold_95: "#74add1",
+    cold_99: "#2c7bb6",
+  };
   const LABEL_FONT = ["Noto Sans CJK SC"];
   const labelPaint = { "text-color": "#212529", "text-halo-color": "#ffffff", "text-halo-width": 1.5 };
 
   function tileUrl(layer, params) {
     const query = params && params.toString() ? `?${params}` : "";
     return `${origin}/tiles/${layer}/{z}/{x}/{y}.mvt${query}`;
+  }
+
+  const EMPTY = { type: "FeatureCollection", features: [] };
+  const HEAT_MIN_ZOOM = 5;
+
+  /** The shared filters in the heatmap services' terms (from/to, comma-separated lists). */
+  function heatParams() {
+    const params = new URLSearchParams();
+    if (C.state.category.length) params.set("category", C.state.category.join(","));
+    if (C.state.status.length) params.set("status", C.state.status.join(","));
+    if (C.state.area) params.set("area", C.state.area);
+    const { since, until } = C.timeWindow();
+    if (since) {
+      params.set("from", since.toISOString());
+      params.set("to", until.toISOString());
+    }
+    return params;
+  }
+
+  function heatTileUrl() {
+    const query = heatParams().toString();
+    return `${origin}/tiles/heat/{z}/{x}/{y}.png${query ? `?${query}` : ""}`;
   }
 
   function vectorSource(layer, params) {
@@ -108,8 +143,44 @@
     ],
   });
 
+  addGroup({
+    id: "heat",
+    tileLayer: "incidents",
+    label: _("Incident heatmap"),
+    layers: ["heat-raster"],
+    legend: [
+      { kind: "ramp", colour: `linear-gradient(to right, ${HEAT_RAMP.join(", ")})`, text: _("Incidents per km² (log scale)") },
+      { kind: "text", text: HEAT_TICKS.map((tick) => (tick === HEAT_MAX ? `≥${tick}` : String(tick))).join(" · ") },
+    ],
+  });
+  addGroup({
+    id: "hotspots",
+    tileLayer: "incidents",
+    label: _("Hot spots (Getis-Ord Gi*)"),
+    layers: ["hotspots-fill", "hotspots-line"],
+    legend: Object.entries(HOTSPOT_COLOURS).map(([klass, colour]) => ({ kind: "fill", colour, text: hotspotLabel(klass) })),
+  });
+  addGroup({
+    id: "blind-spots",
+    tileLayer: "cameras",
+    label: _("Camera blind spots"),
+    layers: ["coverage-visible", "blind-cells", "blind-sites"],
+    legend: [
+      { kind: "fill", colour: "rgba(47, 158, 68, 0.3)", text: _("Ground active cameras see") },
+      { kind: "fill", colour: "#e03131", text: _("Incident cell outside coverage (darker: more incidents)") },
+      { kind: "circle", colour: "#862e9c", text: _("Key site no camera sees") },
+    ],
+  });
+
   function interpolate(format, values) {
     return C.interpolate(format, values);
+  }
+
+  function hotspotLabel(klass) {
+    const [side, level] = klass.split("_");
+    if (side === "hot") return C.interpolate(_("Hot spot, %s confidence"), [`${level}%`]);
+    if (side === "cold") return C.interpolate(_("Cold spot, %s confidence"), [`${level}%`]);
+    return _("Not significant");
   }
 
   function keySiteLabel(kind) {
@@ -244,6 +315,56 @@
       "source-layer": "key-sites",
       paint: { "circle-radius": 5, "circle-color": colours, "circle-stroke-color": "#fff", "circle-stroke-width": 1.5 },
     });
+  }
+  if (hasGroup("heat")) {
+    style.sources.heat = { type: "raster", tiles: [heatTileUrl()], tileSize: 256, minzoom: HEAT_MIN_ZOOM, maxzoom: 22 };
+    style.layers.push({ id: "heat-raster", type: "raster", source: "heat", paint: { "raster-opacity": 0.8 } });
+  }
+  if (hasGroup("hotspots")) {
+    style.sources.hotspots = { type: "geojson", data: EMPTY };
+    const colours = ["match", ["get", "class"]];
+    for (const [klass, colour] of Object.entries(HOTSPOT_COLOURS)) colours.push(klass, colour);
+    colours.push("#f0f0f0");
+    style.layers.push(
+      {
+        id: "hotspots-fill",
+        type: "fill",
+        source: "hotspots",
+        paint: { "fill-color": colours, "fill-opacity": ["match", ["get", "class"], "not_significant", 0.05, 0.5] },
+      },
+      {
+        id: "hotspots-line",
+        type: "line",
+        source: "hotspots",
+        filter: ["!=", ["get", "class"], "not_significant"],
+        paint: { "line-color": "#ffffff", "line-width": 0.5 },
+      },
+    );
+  }
+  if (hasGroup("blind-spots")) {
+    style.sources["coverage-visible"] = { type: "geojson", data: EMPTY };
+    style.sources["blind-spots"] = { type: "geojson", data: EMPTY };
+    style.layers.push(
+      { id: "coverage-visible", type: "fill", source: "coverage-visible", paint: { "fill-color": "#2f9e44", "fill-opacity": 0.3 } },
+      {
+        id: "blind-cells",
+        type: "fill",
+        source: "blind-spots",
+        filter: ["==", ["get", "layer"], "cell"],
+        paint: {
+          "fill-color": "#e03131",
+          "fill-opacity": ["interpolate", ["linear"], ["get", "incidents"], 0, 0.15, 5, 0.5, 20, 0.8],
+          "fill-outline-color": "#c92a2a",
+        },
+      },
+      {
+        id: "blind-sites",
+        type: "circle",
+        source: "blind-spots",
+        filter: ["==", ["get", "layer"], "key_site"],
+        paint: { "circle-radius": 6, "circle-color": "#862e9c", "circle-stroke-color": "#fff", "circle-stroke-width": 2 },
+      },
+    );
   }
   if (hasGroup("incidents")) {
     style.sources.incidents = vectorSource("incidents", C.filterParams());
@@ -380,6 +501,11 @@
     return swatch;
   }
 
+  function legendEntry(entry) {
+    if (entry.kind === "text") return el("li", { class: "legend-ticks" }, entry.text);
+    return el("li", {}, [legendSwatch(entry), entry.text]);
+  }
+
   function renderSwitcher() {
     const list = document.getElementById("layer-list");
     list.replaceChildren();
@@ -399,9 +525,12 @@
       const legend = el(
         "ul",
         { class: "legend", id: `legend-${group.id}` },
-        group.legend.map((entry) => el("li", {}, [legendSwatch(entry), entry.text])),
+        group.legend.map(legendEntry),
       );
-      list.append(el("li", {}, [el("label", {}, [box, " ", group.label]), legend]));
+      // What an analysis layer is doing or why it shows nothing: told beside its legend.
+      const note = el("p", { class: `layer-note ${group.noteKind || ""}`, id: `note-${group.id}`, role: "status" }, group.note || "");
+      note.hidden = !group.note;
+      list.append(el("li", {}, [el("label", {}, [box, " ", group.label]), legend, note]));
     }
   }
 
@@ -414,7 +543,92 @@
       }
     }
     if (shown.includes("cameras")) loadCameraSectors();
+    if (shown.includes("hotspots")) loadHotspots();
+    if (shown.includes("blind-spots")) loadBlindSpots();
   }
+
+  // ---- analysis layers (hot spots, blind spots): computed for one area on demand --------------
+  const analysisRequests = {};
+  const analysisLoadedFor = {};
+
+  function setNote(groupId, kind, text) {
+    const group = groups.find((g) => g.id === groupId);
+    group.note = text;
+    group.noteKind = kind;
+    const note = document.getElementById(`note-${groupId}`);
+    if (!note) return;
+    note.textContent = text;
+    note.className = `layer-note ${kind}`;
+    note.hidden = !text;
+  }
+
+  /** The area an analysis runs on: the area filter, or the only top area (the county). */
+  function analysisArea() {
+    if (C.state.area) return C.state.area;
+    return config.topAreas.length === 1 ? config.topAreas[0] : "";
+  }
+
+  /** Loads an analysis layer's GeoJSON once per filter state; the page tells what happens. */
+  async function loadAnalysis(groupId, url, apply) {
+    if (!hasGroup(groupId) || !visibleGroups().includes(groupId)) return;
+    const area = analysisArea();
+    const key = area ? `${url}?${analysisKeyParams(area)}` : "";
+    if (key && analysisLoadedFor[groupId] === key) return;
+    analysisLoadedFor[groupId] = key;
+    const request = (analysisRequests[groupId] || 0) + 1;
+    analysisRequests[groupId] = request;
+    if (!area) {
+      apply(EMPTY);
+      setNote(groupId, "info", _("Choose an area in the filter bar to compute this layer."));
+      return;
+    }
+    setNote(groupId, "loading", _("Computing…"));
+    try {
+      const collection = await C.api(key);
+      if (analysisRequests[groupId] !== request) return;
+      setNote(groupId, "", apply(collection));
+    } catch (error) {
+      if (analysisRequests[groupId] !== request) return;
+      analysisLoadedFor[groupId] = "";
+      apply(EMPTY);
+      setNote(groupId, "error", error.message);
+    }
+  }
+
+  function analysisKeyParams(area) {
+    const params = heatParams();
+    params.set("area", area);
+    return params;
+  }
+
+  function loadHotspots() {
+    return loadAnalysis("hotspots", "/api/v1/heatmaps/hotspots/", (collection) => {
+      map.getSource("hotspots").setData(collection);
+      const hot = collection.features.filter((f) => String(f.properties.class).startsWith("hot")).length;
+      const cold = collection.features.filter((f) => String(f.properties.class).startsWith("cold")).length;
+      return collection === EMPTY ? "" : C.interpolate(_("%s hot and %s cold hexagons."), [hot, cold]);
+    });
+  }
+
+  function loadBlindSpots() {
+    // The visible ground of the cameras does not depend on the time window: loaded per area.
+    const area = analysisArea();
+    if (area && sectorsArea !== area) {
+      sectorsArea = area;
+      C.api(`/api/v1/coverage/sectors/?area=${encodeURIComponent(area)}`)
+        .then((collection) => map.getSource("coverage-visible").setData(collection))
+        .catch((error) => {
+          sectorsArea = "";
+          setNote("blind-spots", "error", error.message);
+        });
+    }
+    return loadAnalysis("blind-spots", "/api/v1/coverage/blind-spots/", (collection) => {
+      map.getSource("blind-spots").setData(collection);
+      if (collection === EMPTY) return "";
+      return C.interpolate(_("%s key sites and %s incident cells outside coverage."), [collection.key_sites, collection.cells]);
+    });
+  }
+  let sectorsArea = "";
 
   // ---- grids coloured by workload -------------------------------------------------------------
   let workloadRequest = 0;
@@ -536,6 +750,9 @@
     if (!styleReady) return; // the "load" handler applies the state as it is then
     if (C.filtersChanged(changed)) {
       refreshIncidentTiles();
+      if (hasGroup("heat")) map.getSource("heat").setTiles([heatTileUrl()]);
+      loadHotspots();
+      loadBlindSpots();
       loadWorkload();
       applyAreaHighlight();
     }

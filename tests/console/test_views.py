@@ -37,7 +37,7 @@ def logged_in(django_user_model):
     return make
 
 
-@pytest.mark.parametrize("path", ["/", "/dashboard/"])
+@pytest.mark.parametrize("path", ["/", "/dashboard/", "/disputes/"])
 def test_pages_need_a_login(client, path):
     response = client.get(path)
     assert response.status_code == 302
@@ -69,6 +69,15 @@ def test_the_console_tells_its_scripts_the_role_and_the_county(county, logged_in
     assert config["extent"] == pytest.approx(expected)
     assert set(config["tileLayers"]) >= {"areas", "grids", "cameras", "incidents"}
     assert config["allowedFrom"]["dispatch"] == ["accepted"]
+
+
+def test_the_disputes_page_names_kinds_and_statuses_in_chinese(county, logged_in):
+    client, _ = logged_in("clerk")
+    response = client.get("/disputes/")
+    assert response.status_code == 200
+    config = config_of(response)
+    assert config["caseKinds"]["farmland"] == "耕地"
+    assert 'id="nav-disputes" href="/disputes/" aria-current="page"' in response.content.decode()
 
 
 def test_a_department_member_is_told_its_departments(county, logged_in):
