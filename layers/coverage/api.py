@@ -73,7 +73,7 @@ class CoverageView(APIView):
 
     def weights(self) -> str:
         weights = self.params().get("weights", "incidents")
-        if weights not in analysis.WEIGHT_SOURCES:
+        if not isinstance(weights, str) or weights not in analysis.WEIGHT_SOURCES:
             raise ValidationError(
                 {"weights": [_("weights is one of: %s.") % ", ".join(analysis.WEIGHT_SOURCES)]}
             )

@@ -136,6 +136,13 @@ def test_bad_hot_spot_parameters_are_a_400(village, reader, url, named):
     assert set(response.json()) == named
 
 
+def test_a_bad_suggestion_weight_is_a_400(village, reader):
+    body = {"area": VILLAGE, "k": 1, "weights": ["hotspots"]}
+    response = reader.post("/api/v1/coverage/suggestions/", body, format="json")
+    assert response.status_code == 400
+    assert set(response.json()) == {"weights"}
+
+
 def test_hot_spots_are_never_public(hot_cluster):
     from rest_framework.test import APIClient
 
