@@ -164,20 +164,23 @@ def candidate(x, y, label):
     return Candidate(location.x, location.y, "given", label)
 
 
-def test_suggestions_weighted_by_hot_spots_pick_the_site_on_the_hot_cluster(hot_cluster):
+def two_sites(weights: str) -> SuggestionQuery:
+    """Two cameras for a site over the cluster and one by the scattered incidents."""
     now = timezone.now()
-    candidates = (candidate(60, 0, "north-east side"), candidate(-50, 10, "over the cluster"))
-    query = SuggestionQuery(
+    return SuggestionQuery(
         area_code=VILLAGE,
         k=2,
         since=now - timedelta(days=30),
         until=now + timedelta(seconds=1),
         cell_side_m=HEXAGON,
         azimuths=(0.0, 180.0),
-        candidates=candidates,
-        weights="hotspots",
+        candidates=(candidate(60, 0, "north-east side"), candidate(-50, 10, "over the cluster")),
+        weights=weights,
     )
-    result = site_suggestions(query)
+
+
+def test_suggestions_weighted_by_hot_spots_pick_the_site_on_the_hot_cluster(hot_cluster):
+    result = site_suggestions(two_sites("hotspots"))
     hot = hot_outside(hot_cluster)
     assert result["weights"] == "hotspots"
     assert result["uncovered_weight"] == sum(s["properties"]["incidents"] for s in hot)
@@ -186,3 +189,9 @@ def test_suggestions_weighted_by_hot_spots_pick_the_site_on_the_hot_cluster(hot_
     assert site["properties"]["label"] == "over the cluster"
     assert site["properties"]["azimuth"] == 180.0
     assert site["properties"]["gained_weight"] > 0
+
+
+def test_counted_by_incidents_the_scattered_ones_are_worth_a_camera_too(hot_cluster):
+    result = site_suggestions(two_sites("incidents"))
+    labels = [f["properties"]["label"] for f in result["features"]]
+    assert labels == ["over the cluster", "north-east side"]
