@@ -5,21 +5,28 @@ from dataclasses import asdict, dataclass
 from datetime import datetime
 from functools import partial
 
+import numpy as np
 from django.db import connection
 from psycopg import sql
 
-from layers.areas.models import AdminArea, code_prefix
+from layers.areas.models import AdminArea, AreaLevel, code_prefix
 from layers.common.constants import gauss_kruger_srid
 from layers.common.sql import template as app_template
+from layers.heatmaps import hotspots
+from layers.heatmaps.selection import Selection
+from layers.incidents.choices import Category, Status
 
 template = partial(app_template, "coverage")
 
 LEVELS = ("grid", "village")
 
 # Where cell weights come from: each is a query of hexagons (i, j, geom in the metric frame,
-# weight, incidents) taking code_prefix, srid, cell_side, since and until. Hot-spot weights
-# (Gi* z-scores of the same hexagons) plug in here under a name of their own.
-WEIGHT_SOURCES = {"incidents": "cells_incidents"}
+# weight, incidents) taking the parameters of weight_params. "hotspots" weighs the hexagons a
+# Getis-Ord Gi* analysis classes hot by their incidents; every other hexagon weighs nothing.
+WEIGHT_SOURCES = {"incidents": "cells_incidents", "hotspots": "cells_hotspots"}
+
+# Gi* classes that make a hexagon a hot spot (90, 95 or 99 % confidence).
+HOT_CLASSES = ("hot_99", "hot_95", "hot_90")
 
 
 def cell_weights(source: str = "incidents") -> sql.SQL:
@@ -88,6 +95,74 @@ def cell_params(area: AdminArea, window: Window, cell_side: float) -> dict:
     }
 
 
+def weight_params(area: AdminArea, window: Window, cell_side: float, weights: str) -> dict:
+    """The parameters of a weight source's query; "hotspots" runs the hot-spot analysis of
+    every incident of the area (TooFewIncidents below its minimum)."""
+    params = cell_params(area, window, cell_side)
+    if weights == "hotspots":
+        params |= hot_spot_params(area_selection(area, window), cell_side)
+    return params
+
+
+def area_selection(area: AdminArea, window: Window) -> Selection:
+    """Every incident of the area's villages in the window, as heatmaps reads them: for callers
+    without a request (a queued job), once the area was found to be one they may see."""
+    villages = AdminArea.objects.filter(
+        code__startswith=code_prefix(area.code), level=AreaLevel.VILLAGE
+    ).values_list("id", flat=True)
+    return Selection(
+        start=window.since,
+        end=window.until,
+        categories=tuple(Category.values),
+        statuses=tuple(Status.values),
+        area=area,
+        area_ids=np.fromiter(villages, dtype=np.int64),
+    )
+
+
+def hot_spot_params(selection: Selection, size: float, band: float | None = None) -> dict:
+    """The hexagons (edge `size` m) the heatmaps' Gi* analysis classes hot, as bound arrays
+    (GeoJSON geometry, z, class, incidents); TooFewIncidents or InvalidParameters from it."""
+    bins = hotspots.hexbins(selection, size)
+    features = hotspots.feature_collection(bins, hotspots.hot_spots(bins, band))["features"]
+    hot = [f for f in features if f["properties"]["class"] in HOT_CLASSES]
+    return {
+        "hot_i": [f["properties"]["i"] for f in hot],
+        "hot_j": [f["properties"]["j"] for f in hot],
+        "hot_geometry": [json.dumps(f["geometry"]) for f in hot],
+        "hot_z": [f["properties"]["z"] for f in hot],
+        "hot_class": [f["properties"]["class"] for f in hot],
+        "hot_incidents": [f["properties"]["incidents"] for f in hot],
+    }
+
+
+def blind_hot_spots(
+    area: AdminArea, selection: Selection, size: float, band: float | None = None
+) -> list[dict]:
+    """Hot-spot hexagons (Gi* hot at 90/95/99 %) of the selection whose centre no active
+    camera sees, strongest first, with z, class, incidents and the share of each one seen."""
+    params = {"srid": area_srid(area), **hot_spot_params(selection, size, band)}
+    with connection.cursor() as cursor:
+        cursor.execute(template("blind_hot_spots"), params)
+        return [
+            {
+                "type": "Feature",
+                "geometry": json.loads(geometry),
+                "properties": {
+                    "layer": "hot_spot",
+                    "i": i,
+                    "j": j,
+                    "z": z,
+                    "class": hot_class,
+                    "incidents": incidents,
+                    "weight": float(incidents),
+                    "seen_pct": seen_pct,
+                },
+            }
+            for i, j, z, hot_class, incidents, seen_pct, geometry in cursor.fetchall()
+        ]
+
+
 def blind_key_sites(area: AdminArea, kinds: list[str] | None = None) -> list[dict]:
     """Key sites (village entrances first among equals) that no active camera sees."""
     params = {"code_prefix": code_prefix(area.code), "kinds": kinds}
@@ -116,7 +191,7 @@ def blind_cells(
     """Weighted hexagon cells whose centre no active camera sees, heaviest first."""
     query = template("blind_cells").format(cells=cell_weights(weights))
     with connection.cursor() as cursor:
-        cursor.execute(query, cell_params(area, window, cell_side))
+        cursor.execute(query, weight_params(area, window, cell_side, weights))
         return [
             {
                 "type": "Feature",

@@ -35,6 +35,8 @@ from layers.coverage.suggestions import (
     site_suggestions,
 )
 from layers.coverage.tasks import SUGGESTIONS_JOB_KIND, site_suggestions_enqueue
+from layers.heatmaps.hotspots import MIN_HEX_SIZE_M
+from layers.heatmaps.selection import InvalidParameters, TooFewIncidents, parse_selection
 from layers.jobs.models import JobRun
 from layers.keysites.models import KeySiteKind
 
@@ -51,9 +53,50 @@ class CameraCoveragePermission(BasePermission):
 
 class CoverageView(APIView):
     permission_classes = [CameraCoveragePermission]
+    cell_parameter = "cell"
 
     def params(self):
         return self.request.query_params
+
+    def handle_exception(self, exc):
+        """The hot-spot analysis refuses too few incidents (409: the data, not the request, is
+        short) and too many hexagons (400 on the cell size)."""
+        if isinstance(exc, TooFewIncidents):
+            return Response({"detail": str(exc)}, status=status.HTTP_409_CONFLICT)
+        if isinstance(exc, InvalidParameters):
+            errors = {
+                (self.cell_parameter if name == "size" else name): [message]
+                for name, message in exc.errors.items()
+            }
+            return Response(errors, status=status.HTTP_400_BAD_REQUEST)
+        return super().handle_exception(exc)
+
+    def weights(self) -> str:
+        weights = self.params().get("weights", "incidents")
+        if not isinstance(weights, str) or weights not in analysis.WEIGHT_SOURCES:
+            raise ValidationError(
+                {"weights": [_("weights is one of: %s.") % ", ".join(analysis.WEIGHT_SOURCES)]}
+            )
+        return weights
+
+    def check_hot_spot_cell(self, weights: str, cell: float) -> None:
+        if weights == "hotspots" and cell < MIN_HEX_SIZE_M:
+            raise ValidationError(
+                {
+                    self.cell_parameter: [
+                        _("Hot-spot hexagons have an edge of at least %(min)g m.")
+                        % {"min": MIN_HEX_SIZE_M}
+                    ]
+                }
+            )
+
+    def hot_spots_outside(self, area: AdminArea, window: analysis.Window, cell: float):
+        """Hot spots of the incidents this request may count that no active camera sees."""
+        selection = parse_selection(
+            self.request,
+            {"area": area.code, "from": window.since.isoformat(), "to": window.until.isoformat()},
+        )
+        return analysis.blind_hot_spots(area, selection, cell)
 
     def parsed(self, **parsers) -> dict:
         """Each parameter parsed by its parser; a 400 naming every bad one, not just the first."""
@@ -187,7 +230,8 @@ class AreaCoverageView(CoverageView):
 
 
 class BlindSpotsView(CoverageView):
-    """GET: key sites no camera sees and incident cells outside coverage, with their weight."""
+    """GET: key sites no camera sees and incident cells outside coverage, with their weight;
+    with `weights=hotspots`, the cells are the hot spots (Gi*) outside coverage instead."""
 
     def kinds(self) -> list[str] | None:
         if not self.params().get("kind"):
@@ -200,17 +244,26 @@ class BlindSpotsView(CoverageView):
 
     def get(self, request):
         given = self.parsed(
-            area=self.area, window=self.window, cell=self.cell_side, kinds=self.kinds
+            area=self.area,
+            window=self.window,
+            cell=self.cell_side,
+            kinds=self.kinds,
+            weights=self.weights,
         )
-        area, window, kinds = given["area"], given["window"], given["kinds"]
+        area, window, kinds, weights = (given[k] for k in ("area", "window", "kinds", "weights"))
+        self.check_hot_spot_cell(weights, given["cell"])
         sites = analysis.blind_key_sites(area, kinds)
-        cells = analysis.blind_cells(area, window, given["cell"])
+        if weights == "hotspots":
+            cells = self.hot_spots_outside(area, window, given["cell"])
+        else:
+            cells = analysis.blind_cells(area, window, given["cell"])
         return Response(
             {
                 "type": "FeatureCollection",
                 "area": area.code,
                 "from": window.since.isoformat(),
                 "to": window.until.isoformat(),
+                "weights": weights,
                 "key_sites": len(sites),
                 "cells": len(cells),
                 "uncovered_weight": sum(c["properties"]["weight"] for c in cells),
@@ -222,7 +275,8 @@ class BlindSpotsView(CoverageView):
 
 class CoverageMapView(CoverageView):
     """GET: the coverage picture of an area, a folium map (HTML) that works offline; with
-    `job=<id>`, the sites a finished suggestion job chose are drawn on it too."""
+    `job=<id>`, the sites a finished suggestion job chose are drawn on it too; with
+    `weights=hotspots`, the hot spots outside coverage."""
 
     def suggested(self) -> list[dict]:
         job_id = self.params().get("job")
@@ -237,9 +291,19 @@ class CoverageMapView(CoverageView):
 
     def get(self, request):
         given = self.parsed(
-            area=self.area, window=self.window, cell=self.cell_side, suggested=self.suggested
+            area=self.area,
+            window=self.window,
+            cell=self.cell_side,
+            suggested=self.suggested,
+            weights=self.weights,
         )
         area, window = given["area"], given["window"]
+        self.check_hot_spot_cell(given["weights"], given["cell"])
+        hot_spots = (
+            self.hot_spots_outside(area, window, given["cell"])
+            if given["weights"] == "hotspots"
+            else None
+        )
         rows = analysis.area_coverage(area, "village", window)
         west, south, east, north = area.geom.extent
         html = coverage_map_html(
@@ -253,18 +317,24 @@ class CoverageMapView(CoverageView):
             },
             sectors=sector_collection(self.cameras(area)),
             blind_key_sites=analysis.blind_key_sites(area),
-            blind_cells=analysis.blind_cells(area, window, given["cell"]),
+            blind_cells=[]
+            if hot_spots is not None
+            else analysis.blind_cells(area, window, given["cell"]),
+            blind_hot_spots=hot_spots,
             suggested=given["suggested"],
         )
         return map_page_response(html)
 
 
 class SuggestionsView(CoverageView):
-    """POST: k new camera sites by greedy maximum coverage of uncovered incident weight.
+    """POST: k new camera sites by greedy maximum coverage of uncovered weight: incidents, or
+    with `"weights": "hotspots"` the incidents of hot-spot hexagons only.
 
     Small runs answer at once (200); larger ones, or `"background": true`, go to the job
     worker (202 with the job to follow at /api/v1/coverage/suggestions/<job>/).
     """
+
+    cell_parameter = "cell_side_m"
 
     def params(self):
         if not isinstance(self.request.data, dict):
@@ -331,8 +401,10 @@ class SuggestionsView(CoverageView):
             key_sites=self.flag("key_sites", True),
             background=self.flag("background", False),
             candidates=self._candidates,
+            weights=self.weights,
         )
         area, window, background = given["area"], given["window"], given["background"]
+        self.check_hot_spot_cell(given["weights"], given["cell"])
         query = SuggestionQuery(
             area_code=area.code,
             k=given["k"],
@@ -345,6 +417,7 @@ class SuggestionsView(CoverageView):
             road_spacing_m=given["road_spacing_m"],
             key_sites=given["key_sites"],
             candidates=given["candidates"],
+            weights=given["weights"],
         )
         if not background:
             count = (

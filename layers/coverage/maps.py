@@ -4,6 +4,7 @@ import folium
 from django.utils.translation import gettext as _
 
 from layers.common.maps import offline_map
+from layers.heatmaps.maps import CLASS_COLOURS
 
 
 def coverage_map_html(
@@ -13,9 +14,11 @@ def coverage_map_html(
     sectors: dict,
     blind_key_sites: list[dict],
     blind_cells: list[dict],
+    blind_hot_spots: list[dict] | None = None,
     suggested: list[dict] | None = None,
 ) -> str:
-    """Areas, the ground active cameras see, blind cells by weight and unseen key sites."""
+    """Areas, the ground active cameras see, blind cells by weight (or hot spots outside
+    coverage by confidence) and unseen key sites."""
     fmap = offline_map(bounds)
     folium.GeoJson(
         areas,
@@ -35,6 +38,18 @@ def coverage_map_html(
                 "fillOpacity": 0.15 + 0.65 * f["properties"]["weight"] / top,
             },
             tooltip=folium.GeoJsonTooltip(["weight", "incidents"]),
+        ).add_to(fmap)
+    if blind_hot_spots:
+        folium.GeoJson(
+            {"type": "FeatureCollection", "features": blind_hot_spots},
+            name=_("Hot spots outside coverage"),
+            style_function=lambda f: {
+                "color": CLASS_COLOURS[f["properties"]["class"]],
+                "weight": 0.5,
+                "fillColor": CLASS_COLOURS[f["properties"]["class"]],
+                "fillOpacity": 0.6,
+            },
+            tooltip=folium.GeoJsonTooltip(["class", "z", "incidents", "seen_pct"]),
         ).add_to(fmap)
     if sectors["features"]:
         folium.GeoJson(

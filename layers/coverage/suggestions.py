@@ -8,7 +8,7 @@ from datetime import datetime
 from django.db import connection, transaction
 
 from layers.areas.models import AdminArea, code_prefix
-from layers.coverage.analysis import Window, area_srid, cell_params, cell_weights, template
+from layers.coverage.analysis import Window, area_srid, cell_weights, template, weight_params
 from layers.coverage.constants import (
     DEFAULT_AZIMUTHS,
     DEFAULT_CELL_SIDE_M,
@@ -138,7 +138,7 @@ def site_suggestions(
         cursor.execute(CREATE_TARGETS)
         cursor.execute(
             template("uncovered_targets").format(cells=cell_weights(query.weights)),
-            cell_params(area, window, query.cell_side_m),
+            weight_params(area, window, query.cell_side_m, query.weights),
         )
         cursor.execute("CREATE INDEX ON coverage_targets USING gist (centre)")
         cursor.execute("ANALYZE coverage_targets")
