@@ -191,8 +191,8 @@ def test_the_status_shows_only_public_fields(places, supervisor, police):
 
 
 def test_an_unknown_code_is_a_404(places):
-    assert APIClient().get(f"{REPORTS}XXXXXXXXXX/").status_code == 404
-    page = APIClient().get("/reports/XXXXXXXXXX/")
+    assert APIClient().get(f"{REPORTS}NOSUCHCODE/").status_code == 404
+    page = APIClient().get("/reports/NOSUCHCODE/")
     assert page.status_code == 404
     assert "No report has this tracking code" in page.content.decode()
 
