@@ -6,6 +6,7 @@ from datetime import date
 import pytest
 
 from layers.balancing.models import Plan, PlanStatus
+from layers.balancing.services import grid_plan_create
 from layers.grids.constants import WEIGHT_PER_HOUSEHOLD, WEIGHT_PER_KM2
 from layers.grids.models import Grid
 from layers.grids.workload import grid_workload
@@ -44,21 +45,26 @@ def test_a_plan_is_made_looked_at_and_applied_by_clicking(
     # the plan keeps two grids and moves households from west to east.
     rows = grid_workload(VILLAGE)
     total = sum(WEIGHT_PER_HOUSEHOLD * r.households + WEIGHT_PER_KM2 * r.area_km2 for r in rows)
+    # An earlier draft from scratch, made stale below when the clicked plan is applied.
+    earlier = grid_plan_create(
+        parent=west.village, target_kind="workload", target_value=total / 2, user=grid_editor
+    )
     watched = open_page(grid_editor, f"/balancing/#village={VILLAGE}", width=1600, height=900)
     page = watched.page
     wait_for_map(page)
     wait_until_drawn(page, ["current-fill"])
     page.wait_for_selector("#legend-current li")
-    assert "暂无" in page.inner_text("#plan-list-status")  # no plans yet, said in Chinese
+    page.wait_for_selector(f"[data-plan='{earlier.pk}']")
+    assert "草案" in page.inner_text("#plan-list")  # the page is Chinese by default
 
     page.fill("#plan-target", f"{total / 2:.1f}")
     page.check("#plan-from-current")
     page.click("#plan-create")
     page.wait_for_selector("#plan-table tbody tr")
-    plan = Plan.objects.get()
+    plan = Plan.objects.exclude(pk=earlier.pk).get()
     assert plan.status == PlanStatus.DRAFT and plan.from_current
     wait_until(page, f"location.hash.includes('plan={plan.pk}')")
-    assert page.locator("#plan-list li").count() == 1
+    assert page.locator("#plan-list li").count() == 2
     rows = {
         row.get_attribute("data-code"): row.inner_text()
         for row in page.locator("#plan-table tbody tr").all()
@@ -83,3 +89,14 @@ def test_a_plan_is_made_looked_at_and_applied_by_clicking(
     current = Grid.objects.current().filter(village__code=VILLAGE)
     assert {g.code for g in current} == {west.code, east.code}
     assert not {g.pk for g in current} & {west.pk, east.pk}
+
+    # The earlier draft no longer fits the village's grids: the refusal is told in the page.
+    watched.expected_failures.append(f"/api/v1/balancing/plans/{earlier.pk}/apply/")
+    page.click(f"[data-plan='{earlier.pk}']")
+    wait_until(page, f"document.getElementById('plan-title').textContent.includes('{earlier.pk}')")
+    page.click("#plan-apply")
+    page.wait_for_selector("#plan-status.notice-error")
+    assert "方案实施失败" in page.inner_text("#plan-status")
+    earlier.refresh_from_db()
+    assert earlier.status == PlanStatus.DRAFT
+    assert set(Grid.objects.current().filter(village__code=VILLAGE)) == set(current)
