@@ -8,6 +8,7 @@ urlpatterns = [
     path("", views.console, name="console"),
     path("dashboard/", views.dashboard, name="console-dashboard"),
     path("disputes/", views.disputes, name="console-disputes"),
+    path("balancing/", views.balancing, name="console-balancing"),
     path(
         "login/",
         auth_views.LoginView.as_view(

@@ -1,4 +1,4 @@
-"""The web console: one page with the map and the incidents, one with the dashboard.
+"""The web console: the map and the incidents, the dashboard, the disputes, grid balancing.
 
 The pages are shells; everything they show comes from the public APIs (REST, tiles), so the
 console sees exactly what the access policy lets the logged-in user see.
@@ -11,7 +11,9 @@ from django.shortcuts import render
 
 from layers.access import policy
 from layers.areas.models import AdminArea, AreaLevel
+from layers.balancing.models import PlanStatus
 from layers.disputes.choices import CaseKind, CaseStatus
+from layers.grids.models import Grid
 from layers.incidents.choices import (
     ALLOWED_FROM,
     AttachmentKind,
@@ -103,5 +105,31 @@ def disputes(request):
                 "caseStatuses": dict(CaseStatus.choices),
             },
             "view_name": "disputes",
+        },
+    )
+
+
+@login_required
+def balancing(request):
+    villages = (
+        policy.visible(request, "areas", AdminArea.objects.filter(level=AreaLevel.VILLAGE))
+        .order_by("code")
+        .values("code", "name", "parent__name")
+    )
+    return render(
+        request,
+        "console/balancing.html",
+        {
+            "config": {
+                **console_config(request),
+                "villages": [
+                    {"code": v["code"], "name": v["name"], "township": v["parent__name"]}
+                    for v in villages
+                ],
+                # Making, applying and discarding plans is changing grids (the API's rule).
+                "planStatuses": dict(PlanStatus.choices),
+                "canChangeGrids": policy.can_write(request, "grids", Grid, "PUT"),
+            },
+            "view_name": "balancing",
         },
     )

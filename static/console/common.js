@@ -109,7 +109,7 @@
   }
 
   // ---- the shared filter state ------------------------------------------------------------
-  const defaults = { category: [], status: [], area: "", window: "365", end: "0", layers: null, map: "", incident: "", case: "" };
+  const defaults = { category: [], status: [], area: "", window: "365", end: "0", layers: null, map: "", incident: "", case: "", village: "", plan: "" };
   const state = Object.assign({}, defaults);
   const listeners = [];
   let writtenHash = null; // the hash as we last wrote it
@@ -136,7 +136,7 @@
     const hash = params.toString().replace(/%2C/g, ",").replace(/%2F/g, "/");
     history.replaceState(null, "", hash ? `#${hash}` : location.pathname + location.search);
     writtenHash = location.hash;
-    for (const link of document.querySelectorAll("#nav-map, #nav-dashboard, #nav-disputes")) {
+    for (const link of document.querySelectorAll("#nav-map, #nav-dashboard, #nav-disputes, #nav-balancing")) {
       link.hash = hash;
     }
   }

@@ -37,7 +37,7 @@ def logged_in(django_user_model):
     return make
 
 
-@pytest.mark.parametrize("path", ["/", "/dashboard/", "/disputes/"])
+@pytest.mark.parametrize("path", ["/", "/dashboard/", "/disputes/", "/balancing/"])
 def test_pages_need_a_login(client, path):
     response = client.get(path)
     assert response.status_code == 302
@@ -97,3 +97,16 @@ def test_the_script_catalogue_is_chinese(client):
     response = client.get("/jsi18n/")
     assert response.status_code == 200
     assert "\\u53d7\\u7406" in response.content.decode()  # 受理, "Accept"
+
+
+def test_the_balancing_page_lists_villages_and_knows_who_may_change_grids(county, logged_in):
+    client, _ = logged_in("viewer")
+    response = client.get("/balancing/")
+    assert response.status_code == 200
+    config = config_of(response)
+    assert [v["code"] for v in config["villages"]] == ["419821101201", "419821102201"]
+    assert config["canChangeGrids"] is False
+    assert config["planStatuses"]["draft"] == "草案"
+    assert 'id="nav-balancing" href="/balancing/" aria-current="page"' in response.content.decode()
+    editor, _ = logged_in("editor", "change_grid")
+    assert config_of(editor.get("/balancing/"))["canChangeGrids"] is True
