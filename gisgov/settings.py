@@ -206,7 +206,12 @@ SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = CSRF_COOKIE_SAMESITE = "Lax"
-_basemap_origin = "/".join(GISGOV_BASEMAP_URL.split("/")[:3]) if GISGOV_BASEMAP_URL else None
+# A basemap on another server is allowed by its origin; a tile set we serve ourselves is 'self'.
+_basemap_origin = (
+    "/".join(GISGOV_BASEMAP_URL.split("/")[:3])
+    if GISGOV_BASEMAP_URL.startswith(("http://", "https://"))
+    else None
+)
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": [SELF],
