@@ -97,6 +97,47 @@
     return code;
   }
 
+  /**
+   * The console's MapLibre map in #map: our controls, the county's extent unless a view is given,
+   * and loading and errors told in `statusBox` rather than the browser console.
+   */
+  function createMap(style, statusBox, view = null) {
+    const map = new maplibregl.Map({
+      container: "map",
+      style,
+      center: view ? view.center : config.center,
+      zoom: view ? view.zoom : 10,
+      localIdeographFontFamily: "'Noto Sans CJK SC', 'Noto Sans SC', sans-serif",
+      attributionControl: false,
+      maxPitch: 0,
+    });
+    window.consoleMap = map;
+    map.addControl(new maplibregl.NavigationControl({ showCompass: false }), "top-right");
+    map.addControl(new maplibregl.ScaleControl({ unit: "metric" }), "bottom-left");
+    if (!view && config.extent) {
+      const [west, south, east, north] = config.extent;
+      map.fitBounds([[west, south], [east, north]], { padding: 20, animate: false });
+    }
+    let mapError = "";
+    map.on("dataloading", () => {
+      if (!mapError) showStatus(statusBox, "loading", gettext("Loading map data…"));
+    });
+    map.on("idle", () => {
+      if (!mapError) showStatus(statusBox, "", "");
+    });
+    map.on("error", (event) => {
+      const status = event.error && event.error.status;
+      mapError = status
+        ? interpolate(gettext("Some map data could not be loaded (the server answered %s)."), [status])
+        : gettext("Some map data could not be loaded.");
+      showStatus(statusBox, "error", mapError);
+      setTimeout(() => {
+        mapError = "";
+      }, 5000);
+    });
+    return map;
+  }
+
   function formatDateTime(value) {
     if (!value) return "—";
     const date = typeof value === "number" ? new Date(value * 1000) : new Date(value);
@@ -261,6 +302,7 @@
     el,
     showStatus,
     divisionPrefix,
+    createMap,
     formatDateTime,
     formatDate,
     state,

@@ -63,31 +63,7 @@
     },
   );
 
-  const map = new maplibregl.Map({
-    container: "map",
-    style,
-    center: config.center,
-    zoom: 10,
-    attributionControl: false,
-    maxPitch: 0,
-  });
-  window.consoleMap = map;
-  map.addControl(new maplibregl.NavigationControl({ showCompass: false }), "top-right");
-  map.addControl(new maplibregl.ScaleControl({ unit: "metric" }), "bottom-left");
-  if (config.extent) {
-    const [west, south, east, north] = config.extent;
-    map.fitBounds([[west, south], [east, north]], { padding: 20, animate: false });
-  }
-  map.on("dataloading", () => C.showStatus(mapStatus, "loading", _("Loading map data…")));
-  map.on("idle", () => C.showStatus(mapStatus, "", ""));
-  map.on("error", (event) => {
-    const status = event.error && event.error.status;
-    C.showStatus(
-      mapStatus,
-      "error",
-      status ? C.interpolate(_("Some map data could not be loaded (the server answered %s)."), [status]) : _("Some map data could not be loaded."),
-    );
-  });
+  const map = C.createMap(style, mapStatus);
 
   // ---- the layer switcher -------------------------------------------------------------------
   const groups = [

@@ -440,22 +440,7 @@
 
   // ---- the map ---------------------------------------------------------------------------
   const view = parseView(C.state.map);
-  const map = new maplibregl.Map({
-    container: "map",
-    style,
-    center: view ? view.center : config.center,
-    zoom: view ? view.zoom : 10,
-    localIdeographFontFamily: "'Noto Sans CJK SC', 'Noto Sans SC', sans-serif",
-    attributionControl: false,
-    maxPitch: 0,
-  });
-  window.consoleMap = map;
-  map.addControl(new maplibregl.NavigationControl({ showCompass: false }), "top-right");
-  map.addControl(new maplibregl.ScaleControl({ unit: "metric" }), "bottom-left");
-  if (!view && config.extent) {
-    const [west, south, east, north] = config.extent;
-    map.fitBounds([[west, south], [east, north]], { padding: 20, animate: false });
-  }
+  const map = C.createMap(style, statusBox, view);
 
   function parseView(text) {
     const parts = (text || "").split("/").map(Number);
@@ -466,25 +451,6 @@
   map.on("moveend", () => {
     const center = map.getCenter();
     C.setState({ map: `${map.getZoom().toFixed(2)}/${center.lat.toFixed(5)}/${center.lng.toFixed(5)}` });
-  });
-
-  // Loading and errors are told in the page, not in the browser console.
-  let mapError = "";
-  map.on("dataloading", () => {
-    if (!mapError) C.showStatus(statusBox, "loading", _("Loading map data…"));
-  });
-  map.on("idle", () => {
-    if (!mapError) C.showStatus(statusBox, "", "");
-  });
-  map.on("error", (event) => {
-    const status = event.error && event.error.status;
-    mapError = status
-      ? C.interpolate(_("Some map data could not be loaded (the server answered %s)."), [status])
-      : _("Some map data could not be loaded.");
-    C.showStatus(statusBox, "error", mapError);
-    setTimeout(() => {
-      mapError = "";
-    }, 5000);
   });
 
   // ---- the layer switcher -------------------------------------------------------------------
