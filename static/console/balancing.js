@@ -6,7 +6,6 @@
   "use strict";
   const C = window.Console;
   const { config, gettext: _, el } = C;
-  const origin = window.location.origin;
   const API = "/api/v1/balancing/plans";
   const EMPTY = { type: "FeatureCollection", features: [] };
   const WORKLOAD_COLOURS = ["#edf8e9", "#bae4b3", "#74c476", "#31a354", "#006d2c"];
@@ -21,23 +20,7 @@
   const villageSelect = document.getElementById("village-select");
 
   // ---- the map ----------------------------------------------------------------------------
-  const style = { version: 8, sources: {}, layers: [] };
-  style.layers.push({ id: "background", type: "background", paint: { "background-color": "#f4f3ef" } });
-  if (config.basemapUrl) {
-    style.sources.basemap = { type: "raster", tiles: [config.basemapUrl], tileSize: 256 };
-    style.layers.push({ id: "basemap", type: "raster", source: "basemap" });
-  }
-  if (config.tileLayers.areas) {
-    const spec = config.tileLayers.areas;
-    style.sources.areas = { type: "vector", tiles: [`${origin}/tiles/areas/{z}/{x}/{y}.mvt`], minzoom: spec.minzoom, maxzoom: spec.maxzoom };
-    style.layers.push({
-      id: "areas-line",
-      type: "line",
-      source: "areas",
-      "source-layer": "areas",
-      paint: { "line-color": "#868e96", "line-width": 1, "line-dasharray": [3, 1] },
-    });
-  }
+  const style = C.baseStyle();
   style.sources.current = { type: "geojson", data: EMPTY };
   style.sources["plan-grids"] = { type: "geojson", data: EMPTY };
   style.sources.moved = { type: "geojson", data: EMPTY };

@@ -97,6 +97,29 @@
     return code;
   }
 
+  /** A map style holding what every console page draws under its own layers: the background,
+   * the configured basemap and the outlines of administrative areas. */
+  function baseStyle() {
+    const style = { version: 8, sources: {}, layers: [] };
+    style.layers.push({ id: "background", type: "background", paint: { "background-color": "#f4f3ef" } });
+    if (config.basemapUrl) {
+      style.sources.basemap = { type: "raster", tiles: [config.basemapUrl], tileSize: 256 };
+      style.layers.push({ id: "basemap", type: "raster", source: "basemap" });
+    }
+    if (config.tileLayers.areas) {
+      const spec = config.tileLayers.areas;
+      style.sources.areas = { type: "vector", tiles: [`${location.origin}/tiles/areas/{z}/{x}/{y}.mvt`], minzoom: spec.minzoom, maxzoom: spec.maxzoom };
+      style.layers.push({
+        id: "areas-line",
+        type: "line",
+        source: "areas",
+        "source-layer": "areas",
+        paint: { "line-color": "#868e96", "line-width": 1, "line-dasharray": [3, 1] },
+      });
+    }
+    return style;
+  }
+
   /**
    * The console's MapLibre map in #map: our controls, the county's extent unless a view is given,
    * and loading and errors told in `statusBox` rather than the browser console.
@@ -302,6 +325,7 @@
     el,
     showStatus,
     divisionPrefix,
+    baseStyle,
     createMap,
     formatDateTime,
     formatDate,

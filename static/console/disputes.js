@@ -18,23 +18,7 @@
   const slider = document.getElementById("imagery-slider");
 
   // ---- the map ----------------------------------------------------------------------------
-  const style = { version: 8, sources: {}, layers: [] };
-  style.layers.push({ id: "background", type: "background", paint: { "background-color": "#f4f3ef" } });
-  if (config.basemapUrl) {
-    style.sources.basemap = { type: "raster", tiles: [config.basemapUrl], tileSize: 256 };
-    style.layers.push({ id: "basemap", type: "raster", source: "basemap" });
-  }
-  if (config.tileLayers.areas) {
-    const spec = config.tileLayers.areas;
-    style.sources.areas = { type: "vector", tiles: [`${origin}/tiles/areas/{z}/{x}/{y}.mvt`], minzoom: spec.minzoom, maxzoom: spec.maxzoom };
-    style.layers.push({
-      id: "areas-line",
-      type: "line",
-      source: "areas",
-      "source-layer": "areas",
-      paint: { "line-color": "#868e96", "line-width": 1, "line-dasharray": [3, 1] },
-    });
-  }
+  const style = C.baseStyle();
   // The imagery source is added when a case with images is open (see showImage).
   style.sources.boundaries = { type: "geojson", data: EMPTY };
   style.sources.strips = { type: "geojson", data: EMPTY };
