@@ -249,7 +249,7 @@ def boundary_from_file(upload, source: SourceCRS | None = None) -> MultiPolygon:
     for polygon in polygons[1:]:
         merged = merged.union(polygon)
     merged.srid = None
-    crs = SourceCRS(declared) if declared else (source or STORAGE_CRS)
+    crs = SourceCRS(declared) if declared else (source or STORAGE_CRS).for_files()
     return geometry_to_storage(_multipolygon(merged), crs, "MultiPolygon")
 
 
