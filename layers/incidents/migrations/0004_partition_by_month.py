@@ -44,15 +44,17 @@ $$;
 TRACKING_CODES = """
 INSERT INTO incidents_tracking_code (code, incident_id, incident_reported_at)
 SELECT tracking_code, id, reported_at FROM incidents_incident WHERE tracking_code IS NOT NULL;
-SELECT incidents_add_reference('incidents_tracking_code', 'incident_id', 'CASCADE');
-CREATE OR REPLACE TRIGGER incidents_keep_tracking_code
-    AFTER INSERT OR UPDATE OF tracking_code ON incidents_incident
+CREATE TRIGGER incidents_keep_tracking_code
+    AFTER INSERT OR UPDATE OF tracking_code, reported_at OR DELETE ON incidents_incident
     FOR EACH ROW EXECUTE FUNCTION incidents_keep_tracking_code();
+CREATE TRIGGER incidents_forget_tracking_codes AFTER TRUNCATE ON incidents_incident
+    FOR EACH STATEMENT EXECUTE FUNCTION incidents_forget_tracking_codes();
 """
 
 PARTITIONING_OBJECTS_REVERSE = """
 DROP TABLE incidents_partitioning;
 DROP FUNCTION incidents_keep_tracking_code();
+DROP FUNCTION incidents_forget_tracking_codes();
 DROP FUNCTION incidents_detach_month(date);
 DROP FUNCTION incidents_move_out_of_default(text, timestamptz, timestamptz);
 DROP FUNCTION incidents_ensure_partitions(date, date);
@@ -96,7 +98,9 @@ def _definition(cursor):
             cursor,
             """SELECT tgname, pg_get_triggerdef(oid) FROM pg_trigger
                WHERE tgrelid = %s::regclass AND NOT tgisinternal AND tgparentid = 0
-                 AND tgname NOT IN ('incidents_keep_tracking_code', 'duplicate_of_reported_at_fill')""",
+                 AND tgname NOT IN ('incidents_keep_tracking_code',
+                                    'incidents_forget_tracking_codes',
+                                    'duplicate_of_reported_at_fill')""",
             [table],
         ),
         "keys_out": _rows(
@@ -214,11 +218,11 @@ def unpartition(apps, schema_editor):
                FROM pg_constraint c JOIN pg_trigger t ON t.tgrelid = c.conrelid
                 AND t.tgname LIKE '%%\\_reported\\_at\\_fill'
                WHERE c.confrelid = 'incidents_incident'::regclass AND c.contype = 'f'
-                 AND c.conparentid = 0 AND c.conrelid <> 'incidents_incident'::regclass
-                 AND c.conrelid <> 'incidents_tracking_code'::regclass""",
+                 AND c.conparentid = 0 AND c.conrelid <> 'incidents_incident'::regclass""",
         )
         cursor.execute(
             "DROP TRIGGER incidents_keep_tracking_code ON incidents_incident;"
+            "DROP TRIGGER incidents_forget_tracking_codes ON incidents_incident;"
             "DROP TABLE incidents_tracking_code"
         )
         _rebuild(cursor, partitioned=False)

@@ -122,8 +122,8 @@ $function$;
 -- A row deleted from one partition of a referenced table fails the keys pointing at it even
 -- when it reappears in another (the check looks in the partition it left), so the keys into
 -- incidents are dropped for the move and re-added after it, which validates them again.
--- Triggers of the parent do not fire: the rows change place, not content (no audit entry, the
--- heatmap cells stay as they are).
+-- Statement triggers of the parent do not fire: the rows change place, not content (no audit
+-- entry, the heatmap cells stay as they are).
 CREATE OR REPLACE FUNCTION incidents_move_out_of_default(
     name text, lower_bound timestamptz, upper_bound timestamptz
 ) RETURNS void LANGUAGE plpgsql AS $function$
@@ -131,6 +131,9 @@ DECLARE
     reference record;
     keys jsonb := '[]';
 BEGIN
+    -- Checks the caller's transaction deferred must run now: a table with pending trigger events
+    -- cannot be altered.
+    SET CONSTRAINTS ALL IMMEDIATE;
     FOR reference IN
         SELECT c.conrelid::regclass AS tbl, c.conname, pg_get_constraintdef(c.oid) AS definition
         FROM pg_constraint c
@@ -149,6 +152,10 @@ BEGIN
          INSERT INTO %I SELECT * FROM moved', name) USING lower_bound, upper_bound;
     EXECUTE format('ALTER TABLE incidents_incident ATTACH PARTITION %I FOR VALUES FROM (%L) TO (%L)',
                    name, lower_bound, upper_bound);
+    -- The delete from the default partition dropped their tracking codes; the rows are back.
+    EXECUTE format('INSERT INTO incidents_tracking_code (code, incident_id, incident_reported_at)
+                    SELECT tracking_code, id, reported_at FROM %I
+                    WHERE tracking_code IS NOT NULL', name);
     FOR reference IN SELECT * FROM jsonb_to_recordset(keys) AS k(tbl text, name text, definition text)
     LOOP
         EXECUTE format('ALTER TABLE %s ADD CONSTRAINT %I %s',
@@ -169,7 +176,10 @@ BEGIN
     IF to_regclass(name) IS NULL THEN
         RAISE EXCEPTION 'no partition % for %', name, month USING ERRCODE = 'undefined_table';
     END IF;
+    SET CONSTRAINTS ALL IMMEDIATE;
     EXECUTE format('ALTER TABLE incidents_incident DETACH PARTITION %I', name);
+    EXECUTE format('DELETE FROM incidents_tracking_code c USING %I d
+                    WHERE c.code = d.tracking_code AND c.incident_id = d.id', name);
     RETURN name;
 END
 $function$;
@@ -177,7 +187,8 @@ $function$;
 -- A citizen's tracking code is unique among all incidents: a unique index on a partitioned
 -- table can only be unique per partition (it must contain reported_at), so the codes live in a
 -- table of their own, whose primary key is global; the status page finds its incident with one
--- probe there and one in the right partition.
+-- probe there and one in the right partition. Kept by triggers rather than a foreign key, so a
+-- TRUNCATE of the incidents (Django's test flush) needs no CASCADE.
 CREATE TABLE IF NOT EXISTS incidents_tracking_code (
     code varchar(16) PRIMARY KEY,
     incident_id bigint NOT NULL,
@@ -187,14 +198,15 @@ CREATE TABLE IF NOT EXISTS incidents_tracking_code (
 CREATE OR REPLACE FUNCTION incidents_keep_tracking_code() RETURNS trigger
 LANGUAGE plpgsql AS $function$
 BEGIN
-    IF TG_OP = 'UPDATE' THEN
-        IF NEW.tracking_code IS NOT DISTINCT FROM OLD.tracking_code THEN
-            RETURN NULL;  -- a new reported_at reaches the code through the key's cascade
-        END IF;
+    IF TG_OP = 'UPDATE' AND NEW.tracking_code IS NOT DISTINCT FROM OLD.tracking_code
+       AND NEW.reported_at = OLD.reported_at THEN
+        RETURN NULL;
+    END IF;
+    -- A row moving to another partition is a delete from the old one and an insert into the new.
+    IF TG_OP <> 'INSERT' AND OLD.tracking_code IS NOT NULL THEN
         DELETE FROM incidents_tracking_code WHERE code = OLD.tracking_code AND incident_id = OLD.id;
     END IF;
-    IF NEW.tracking_code IS NOT NULL THEN
-        -- A row moving partition is an insert into the new one: its own code stays its own.
+    IF TG_OP <> 'DELETE' AND NEW.tracking_code IS NOT NULL THEN
         INSERT INTO incidents_tracking_code (code, incident_id, incident_reported_at)
         VALUES (NEW.tracking_code, NEW.id, NEW.reported_at)
         ON CONFLICT (code) DO UPDATE SET incident_reported_at = excluded.incident_reported_at
@@ -205,6 +217,14 @@ BEGIN
                 USING ERRCODE = 'unique_violation', CONSTRAINT = 'incidents_tracking_code_pkey';
         END IF;
     END IF;
+    RETURN NULL;
+END
+$function$;
+
+CREATE OR REPLACE FUNCTION incidents_forget_tracking_codes() RETURNS trigger
+LANGUAGE plpgsql AS $function$
+BEGIN
+    TRUNCATE incidents_tracking_code;
     RETURN NULL;
 END
 $function$;
