@@ -16,8 +16,10 @@ from layers.incidents.partitions import (
     incidents_partitions,
     incidents_partitions_ensure,
 )
+from layers.transfer.services import layer_import
 from tests import factories as f
 from tests.factories import LAT, LON
+from tests.transfer.factories import feature, point, write_geojson
 
 BEIJING = ZoneInfo("Asia/Shanghai")
 
@@ -238,3 +240,24 @@ def test_the_conversion_keeps_rows_ids_references_and_the_sequence():
     finally:
         executor = MigrationExecutor(connection)
         executor.migrate(executor.loader.graph.leaf_nodes())
+
+
+def test_an_import_of_old_incidents_creates_their_months(db, tmp_path):
+    f.county_with_village()
+    path = write_geojson(
+        tmp_path / "old.geojson",
+        [
+            feature(
+                point(LON, LAT),
+                category="dispute",
+                subcategory="neighbour",
+                source="patrol",
+                title=f"旧事件 {month}",
+                reported_at=f"2018-{month:02d}-10 09:00",
+            )
+            for month in (3, 7)
+        ],
+    )
+    assert layer_import(path=path, layer="incidents").created == 2
+    placed = {partition_of(i) for i in Incident.objects.filter(title__startswith="旧事件")}
+    assert placed == {"incidents_incident_y2018m03", "incidents_incident_y2018m07"}
