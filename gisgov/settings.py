@@ -270,6 +270,9 @@ STORAGES = {
 
 # When the job worker escalates overdue incidents (cron syntax, server time zone).
 GISGOV_ESCALATION_CRON = env_str("GISGOV_ESCALATION_CRON", "*/10 * * * *")
+# Incidents are partitioned by month: the worker creates the partitions this many months ahead.
+GISGOV_PARTITION_CRON = env_str("GISGOV_PARTITION_CRON", "17 3 * * *")
+GISGOV_PARTITION_MONTHS_AHEAD = env_int("GISGOV_PARTITION_MONTHS_AHEAD", 3)
 # Heatmaps: incidents are pre-binned in cells of this many metres (a requested cell is a multiple);
 # category weights multiply each incident's kernel; hot spots need at least this many incidents.
 GISGOV_HEATMAP_BASE_CELL_M = env_int("GISGOV_HEATMAP_BASE_CELL_M", 50)

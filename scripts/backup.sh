@@ -39,9 +39,14 @@ restore() {
     echo "$archive is not a gisgov backup" >&2
     exit 1
   fi
-  # One transaction: a restore that fails leaves the database as it was.
-  pg_restore --clean --if-exists --no-owner --single-transaction --exit-on-error \
-    --dbname="$database" "$work/database.dump"
+  # One transaction: a restore that fails leaves the database as it was. Through psql so that
+  # the drops of the monthly incident partitions' primary keys can be left out: pg_restore
+  # --clean (15) drops them before their parent's, which PostgreSQL refuses as they are
+  # inherited; dropping the parent's key and the partitions removes them anyway.
+  pg_restore --clean --if-exists --no-owner --file=- "$work/database.dump" |
+    sed -E '/^ALTER TABLE IF EXISTS ONLY [^ ]+ DROP CONSTRAINT IF EXISTS incidents_incident_(y[0-9]{4}m[0-9]{2}|default)_pkey;$/d' |
+    PGOPTIONS="-c client_min_messages=warning" psql --single-transaction -v ON_ERROR_STOP=1 -q -X \
+      --dbname="$database" >/dev/null
   mkdir -p "$media"
   find "$media" -mindepth 1 -delete
   cp -a "$work/media/." "$media/"

@@ -10,6 +10,7 @@ import secrets
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models.expressions import RawSQL
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -106,8 +107,16 @@ def incident_citizen_report(
 
 
 def incident_by_tracking_code(code: str) -> Incident:
+    code = tracking_code_normal(code)
+    # The code's own table (its primary key keeps codes unique across monthly partitions)
+    # names the incident's id and reported_at: one probe there, then one in its partition.
     incident = (
-        Incident.objects.filter(tracking_code=tracking_code_normal(code))
+        Incident.objects.filter(
+            tracking_code=code,
+            reported_at=RawSQL(
+                "SELECT incident_reported_at FROM incidents_tracking_code WHERE code = %s", [code]
+            ),
+        )
         .select_related("duplicate_of")
         .first()
     )

@@ -5,6 +5,7 @@ from datetime import UTC, datetime
 from django.conf import settings
 from procrastinate.contrib.django import app
 
+from layers.incidents.partitions import incidents_partitions_ensure
 from layers.incidents.services import incidents_escalate_overdue
 
 ESCALATION_QUEUE = "incidents"
@@ -21,3 +22,17 @@ ESCALATION_QUEUE = "incidents"
 def escalate_overdue_job(timestamp: int) -> int:
     """Escalates what was overdue at the scheduled time; returns how many incidents moved."""
     return len(incidents_escalate_overdue(now=datetime.fromtimestamp(timestamp, UTC)))
+
+
+# Daily although a month is created once: a missed day costs nothing, and the function does
+# nothing when every partition exists (an advisory lock serializes it with a manual run).
+@app.periodic(cron=settings.GISGOV_PARTITION_CRON, periodic_id="incidents_ensure_partitions")
+@app.task(
+    queue=ESCALATION_QUEUE,
+    queueing_lock="incidents_ensure_partitions",
+    retry=False,
+    name="incidents.ensure_partitions",
+)
+def ensure_partitions_job(timestamp: int) -> int:
+    """Creates the coming months' partitions; returns how many were created."""
+    return incidents_partitions_ensure()

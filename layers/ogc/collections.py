@@ -78,13 +78,19 @@ def spatial_extent(collection: Collection, visible: QuerySet | None = None) -> l
     table = collection.model._meta.db_table
     column = collection.model._meta.get_field(collection.geometry_field).column
     quote = connection.ops.quote_name
+    # ST_EstimatedExtent cannot read a partitioned table (incidents, by month): for one, the
+    # union of its partitions' estimates.
     sql = (
         "SELECT ST_XMin(e), ST_YMin(e), ST_XMax(e), ST_YMax(e) FROM (SELECT coalesce("
-        f"ST_EstimatedExtent(%s, %s), (SELECT ST_Extent({quote(column)}) FROM {quote(table)})"
+        "CASE WHEN (SELECT relkind FROM pg_class WHERE oid = %s::regclass) = 'p' THEN"
+        " (SELECT ST_Extent(ST_EstimatedExtent(p.relid::regclass::text, %s)::geometry)"
+        "  FROM pg_partition_tree(%s::regclass) p WHERE p.isleaf)"
+        " ELSE ST_EstimatedExtent(%s, %s) END,"
+        f" (SELECT ST_Extent({quote(column)}) FROM {quote(table)})"
         ") AS e) x"
     )
     with connection.cursor() as cursor:
-        cursor.execute(sql, [table, column])
+        cursor.execute(sql, [table, column, table, table, column])
         row = cursor.fetchone()
     return None if row[0] is None else [round(value, 7) for value in row]
 

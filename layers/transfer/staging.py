@@ -14,6 +14,8 @@ from psycopg.types.json import Jsonb
 
 from layers.common.constants import CGCS2000_SRID, STORAGE_SRID
 from layers.common.crs import SourceCRS
+from layers.incidents.models import Incident
+from layers.incidents.partitions import incidents_partitions_ensure_for
 from layers.transfer.errors import RowProblem
 from layers.transfer.readers import SourceRow
 from layers.transfer.specs import FieldKind, FieldSpec, LayerSpec
@@ -190,6 +192,12 @@ def repaired(cursor) -> list[RowProblem]:
 
 def insert(cursor, spec: LayerSpec) -> int:
     """Every staged row into the layer's table; the number inserted."""
+    if spec.model is Incident:
+        # Historical incidents go to their months' partitions, not to the default one.
+        cursor.execute("SELECT min(reported_at), max(reported_at) FROM transfer_rows")
+        first, last = cursor.fetchone()
+        if first is not None:
+            incidents_partitions_ensure_for(first, last)
     columns, values, params = [], [], []
     if _has_within_file_reference(spec):
         columns.append(sql.Identifier(spec.model._meta.pk.column))
