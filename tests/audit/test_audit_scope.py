@@ -124,9 +124,7 @@ def test_supervisors_read_the_dispute_changes_of_their_township_only(county, dja
     rows = west.get("/api/v1/audit/", {"table": "disputes", "limit": 1000}).json()["results"]
     assert {row["row_id"] for row in rows} == {west_case.pk}
     claims = west.get("/api/v1/audit/", {"table": "disputes_claim"}).json()["results"]
-    assert {row["row_id"] for row in claims} == set(
-        west_case.claims.values_list("pk", flat=True)
-    )
+    assert {row["row_id"] for row in claims} == set(west_case.claims.values_list("pk", flat=True))
     assert east_case.claims.exists()
 
 
