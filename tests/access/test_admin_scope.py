@@ -109,9 +109,7 @@ def test_choices_and_autocomplete_offer_only_the_roles_areas(west):
 
 def test_the_audit_admin_lists_the_changes_in_the_supervisors_area(west):
     ours = ",".join(str(pk) for pk in Incident.objects.values_list("pk", flat=True))
-    listed = _listed(
-        west, "/admin/audit/change/", table_name="incidents_incident", row_id__in=ours
-    )
+    listed = _listed(west, "/admin/audit/change/", table_name="incidents_incident", row_id__in=ours)
     incidents = Change.objects.filter(table_name="incidents_incident", row_id__in=ours.split(","))
     assert listed and listed == set(
         incidents.filter(area_code__startswith=WEST).values_list("pk", flat=True)
