@@ -5,13 +5,17 @@ only their own areas as choices; a city administrator sees everything."""
 
 import pytest
 from django.contrib.auth.models import Permission
+from django.contrib.gis.geos import Point
 from django.test import Client
 
 from layers.access.models import Role
 from layers.audit.models import Change
+from layers.departments.models import Department
 from layers.grids.models import Grid
 from layers.incidents.models import Incident
+from layers.keysites.models import KeySite
 from tests import factories as f
+from tests.factories import LAT, LON
 
 pytestmark = pytest.mark.django_db
 WEST, EAST = "419821101", "419821102"
@@ -134,3 +138,38 @@ def test_roles_are_granted_only_by_those_who_see_everything(county, django_user_
     admin_user = django_user_model.objects.get(username="city")
     admin_user.user_permissions.add(*Permission.objects.filter(content_type__app_label="access"))
     assert len(_listed(admin, "/admin/access/role/")) == 2
+
+
+def test_a_row_saved_outside_the_township_is_refused_and_rolled_back(west):
+    """The key site's area is the database's to assign from its position: moving it into
+    another township is refused, and nothing is kept."""
+    site = KeySite.objects.get(area__code__startswith=WEST)
+    east = Point(LON + 0.25, LAT, srid=4326)
+    response = west.post(
+        f"/admin/keysites/keysite/{site.pk}/change/",
+        {"name": "moved", "kind": site.kind, "location": east.ewkt},
+    )
+    assert response.status_code == 403
+    site.refresh_from_db()
+    assert site.name != "moved" and site.area.code.startswith(WEST)
+    response = west.post(
+        f"/admin/keysites/keysite/{site.pk}/change/",
+        {"name": "renamed", "kind": site.kind, "location": site.location.ewkt},
+    )
+    assert response.status_code == 302
+    site.refresh_from_db()
+    assert site.name == "renamed"
+
+
+def test_a_department_is_only_placed_in_the_roles_areas(west):
+    response = west.post(
+        "/admin/departments/department/add/",
+        {
+            "name": "east water",
+            "kind": "justice",
+            "area": Grid.objects.get(village__code__startswith=EAST).village_id,
+            "phone": "",
+        },
+    )
+    assert response.status_code == 200 and "area" in response.context["adminform"].form.errors
+    assert not Department.objects.filter(name="east water").exists()
