@@ -23,6 +23,7 @@ LAYERS = {
     "key-sites": "area__code",
     "departments": "area__code",
     "incidents": "area__code",
+    "disputes": "village__code",
 }
 # Layer name → the lookup naming the grid a row lies in ("pk" for the grids themselves).
 GRID_LOOKUPS = {
@@ -35,7 +36,7 @@ GRID_LOOKUPS = {
 # No row: compiles to SQL (an empty IN list would not, in querysets turned into raw SQL).
 NOTHING = Q(pk__isnull=True)
 # Never readable without a credential, whatever GISGOV_PUBLIC_LAYERS says.
-NEVER_PUBLIC = {"cameras", "incidents"}
+NEVER_PUBLIC = {"cameras", "incidents", "disputes"}
 WRITE_PERMISSION_ACTIONS = {"POST": "add", "PUT": "change", "PATCH": "change", "DELETE": "delete"}
 
 # Layers a role never reads, public or not (camera sites are not for gridders or citizens).
@@ -48,8 +49,10 @@ CITIZEN_LAYERS = {"incidents"}
 
 # (role kind, layer) → the rows of that layer a person with that role sees, as a Q over the
 # layer's model; overrides the role's default scope. Another app registers its own rule with
-# one line, e.g. SCOPE_RULES["field_officer", "disputes"] = lambda user, role: Q(officer=user).
-SCOPE_RULES: dict[tuple[str, str], Callable] = {}
+# one line, like the field officers' rule here.
+SCOPE_RULES: dict[tuple[str, str], Callable] = {
+    ("field_officer", "disputes"): lambda user, role: _assigned_dispute_cases(user),
+}
 
 
 def is_public(layer: str) -> bool:
@@ -98,10 +101,24 @@ def can_write(request, layer: str, model, method: str) -> bool:
 def visible(request, layer: str, queryset: QuerySet) -> QuerySet:
     """The rows of a layer this request may see: the token's area and the user's role both
     narrow them."""
+    return visible_to(
+        getattr(request, "user", None), layer, _inside_token_area(request, layer, queryset)
+    )
+
+
+def changeable(request, layer: str, queryset: QuerySet) -> QuerySet:
+    """The rows of a layer this request may change: inside its token's area and its role's
+    scope, public layer or not."""
+    return scoped_to(
+        getattr(request, "user", None), layer, _inside_token_area(request, layer, queryset)
+    )
+
+
+def _inside_token_area(request, layer: str, queryset: QuerySet) -> QuerySet:
     token = _token(request)
     if token is not None and token.area is not None:
         queryset = queryset.filter(**{f"{LAYERS[layer]}__startswith": code_prefix(token.area.code)})
-    return visible_to(getattr(request, "user", None), layer, queryset)
+    return queryset
 
 
 def visible_to(user, layer: str, queryset: QuerySet) -> QuerySet:
@@ -109,6 +126,12 @@ def visible_to(user, layer: str, queryset: QuerySet) -> QuerySet:
     the user they act for)."""
     if is_public(layer):
         return queryset
+    return scoped_to(user, layer, queryset)
+
+
+def scoped_to(user, layer: str, queryset: QuerySet) -> QuerySet:
+    """The rows of a layer the person's role covers, public layer or not: what they may change
+    (a township supervisor reads every public grid, but edits only their township's)."""
     if user is None or not user.is_authenticated:
         return queryset.filter(NOTHING)
     role = role_of(user)
@@ -258,6 +281,14 @@ def _department_scope(user, role, layer: str) -> Q:
     if role.area is not None:
         prefixes.append(code_prefix(role.area.code))
     return _inside_prefixes(layer, prefixes)
+
+
+def _assigned_dispute_cases(user) -> Q:
+    """A field officer's dispute cases: those they are assigned to."""
+    from layers.disputes.models import DisputeCase
+
+    assigned = DisputeCase.officers.through.objects.filter(user_id=user.pk)
+    return Q(pk__in=assigned.values("disputecase_id"))
 
 
 def _gridder_scope(user, layer: str) -> Q:

@@ -1,11 +1,12 @@
 from django.contrib import admin
 
 from layers.areas.models import AdminArea
-from layers.common.admin import MapAdmin
+from layers.common.admin import MapAdmin, ScopedAdmin
 
 
 @admin.register(AdminArea)
-class AdminAreaAdmin(MapAdmin):
+class AdminAreaAdmin(ScopedAdmin, MapAdmin):
+    scope_layer = "areas"
     list_display = ["code", "name", "level", "parent"]
     list_filter = ["level"]
     search_fields = ["code", "name"]

@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from layers.audit.api import changes_visible_to
 from layers.audit.models import Change
 
 
@@ -11,6 +12,10 @@ class ChangeAdmin(admin.ModelAdmin):
     list_filter = ["table_name", "action"]
     search_fields = ["actor", "area_code", "=row_id"]
     date_hierarchy = "at"
+
+    def get_queryset(self, request):
+        # The API's rule: a supervisor reads the changes in their area.
+        return changes_visible_to(request.user, super().get_queryset(request))
 
     def get_readonly_fields(self, request, obj=None):
         return [field.name for field in Change._meta.fields]

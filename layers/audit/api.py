@@ -67,14 +67,22 @@ class MayReadAudit(BasePermission):
 def changes_visible(request, queryset):
     """A supervisor reads the changes of rows in their area; a token limited to an area, those
     in it."""
-    user = request.user
     area = getattr(request.auth, "area", None)
     if area is not None:
         queryset = queryset.filter(area_code__startswith=code_prefix(area.code))
+    return changes_visible_to(request.user, queryset)
+
+
+def changes_visible_to(user, queryset):
+    """The changes a person reads by their role (the API and the admin): everything for
+    superusers, city administrators and accounts without a role; a supervisor's area; no
+    change for any other role."""
     role = role_of(user)
-    if not user.is_superuser and role is not None and role.kind == "supervisor":
-        queryset = queryset.filter(area_code__startswith=code_prefix(role.area.code))
-    return queryset
+    if user.is_superuser or role is None or role.kind == "city_admin":
+        return queryset
+    if role.kind == "supervisor":
+        return queryset.filter(area_code__startswith=code_prefix(role.area.code))
+    return queryset.none()
 
 
 def table_names() -> dict[str, str]:

@@ -1,11 +1,12 @@
 from django.contrib import admin
 
 from layers.buildings.models import Building
-from layers.common.admin import MapAdmin
+from layers.common.admin import MapAdmin, ScopedAdmin
 
 
 @admin.register(Building)
-class BuildingAdmin(MapAdmin):
+class BuildingAdmin(ScopedAdmin, MapAdmin):
+    scope_layer = "buildings"
     list_display = ["id", "address", "use", "floors", "households", "residents", "grid", "area"]
     list_filter = ["use"]
     search_fields = ["address"]

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_serializer
 from rest_framework import serializers, status, viewsets
 from rest_framework.exceptions import PermissionDenied, ValidationError
+from rest_framework.permissions import SAFE_METHODS
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 from rest_framework_gis.fields import GeometryField
@@ -155,7 +156,10 @@ class LayerViewSet(viewsets.ModelViewSet):
     default_ordering = "id"
 
     def get_queryset(self):
-        return policy.visible(self.request, self.layer, super().get_queryset())
+        # A public layer is read by everyone, but changed only inside the role's scope.
+        if self.request.method in SAFE_METHODS:
+            return policy.visible(self.request, self.layer, super().get_queryset())
+        return policy.changeable(self.request, self.layer, super().get_queryset())
 
     def get_serializer_context(self):
         context = super().get_serializer_context()
@@ -177,7 +181,7 @@ class LayerViewSet(viewsets.ModelViewSet):
         instance = serializer.instance
         instance.refresh_from_db()
         model = type(instance)
-        if not policy.visible(
+        if not policy.changeable(
             self.request, self.layer, model.objects.filter(pk=instance.pk)
         ).exists():
             raise PermissionDenied(_("This credential may not place features outside its area."))

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from layers.common.admin import MapAdmin
+from layers.common.admin import MapAdmin, ScopedAdmin
 from layers.disputes.models import (
     Claim,
     DisputeCase,
@@ -18,7 +18,8 @@ class PartyInline(admin.TabularInline):
 
 
 @admin.register(DisputeCase)
-class DisputeCaseAdmin(MapAdmin):
+class DisputeCaseAdmin(ScopedAdmin, MapAdmin):
+    scope_layer = "disputes"
     list_display = ["code", "title", "kind", "village", "status", "opened_on", "version"]
     list_filter = ["kind", "status"]
     search_fields = ["code", "title"]
@@ -28,13 +29,17 @@ class DisputeCaseAdmin(MapAdmin):
 
 
 @admin.register(Claim)
-class ClaimAdmin(MapAdmin):
+class ClaimAdmin(ScopedAdmin, MapAdmin):
+    scope_layer = "disputes"
+    scope_through = "case"
     list_display = ["id", "case", "party", "method", "recorded_at", "recorded_by"]
     list_filter = ["method"]
 
 
 @admin.register(ReferenceBoundary)
-class ReferenceBoundaryAdmin(MapAdmin):
+class ReferenceBoundaryAdmin(ScopedAdmin, MapAdmin):
+    scope_layer = "disputes"
+    scope_through = "case"
     list_display = ["id", "case", "kind", "version", "surveyed_on", "source"]
     list_filter = ["kind"]
     readonly_fields = ["version"]
@@ -49,15 +54,19 @@ class ImageryAdmin(MapAdmin):
 
 
 @admin.register(FieldVisit)
-class FieldVisitAdmin(MapAdmin):
+class FieldVisitAdmin(ScopedAdmin, MapAdmin):
+    scope_layer = "disputes"
+    scope_through = "case"
     list_display = ["id", "case", "officer", "purpose", "visited_at", "conflict"]
     list_filter = ["purpose", "conflict"]
     readonly_fields = ["idempotency_key", "case_version", "conflict", "received_at"]
 
 
 @admin.register(HistoryEntry)
-class HistoryEntryAdmin(admin.ModelAdmin):
-    """The trigger-written history, read-only."""
+class HistoryEntryAdmin(ScopedAdmin, admin.ModelAdmin):
+    """The trigger-written history, read-only; a case's own history is its API's `history`."""
+
+    scope_layer = None
 
     list_display = ["at", "table", "row_id", "operation", "actor"]
     list_filter = ["table", "operation"]

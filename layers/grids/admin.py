@@ -4,7 +4,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.http import HttpResponseRedirect
 
-from layers.common.admin import MapAdmin
+from layers.common.admin import MapAdmin, ScopedAdmin
 from layers.grids.models import Grid, GridStaff
 from layers.grids.topology import (
     TopologyViolation,
@@ -47,7 +47,8 @@ class GridAdminForm(forms.ModelForm):
 
 
 @admin.register(Grid)
-class GridAdmin(MapAdmin):
+class GridAdmin(ScopedAdmin, MapAdmin):
+    scope_layer = "grids"
     form = GridAdminForm
     list_display = ["code", "name", "village", "kind", "exclusive_type", "valid_from", "valid_to"]
     list_filter = ["kind", "exclusive_type"]

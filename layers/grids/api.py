@@ -5,7 +5,12 @@ from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext as _
 from rest_framework import status
 from rest_framework.decorators import action
-from rest_framework.exceptions import NotFound, PermissionDenied, ValidationError
+from rest_framework.exceptions import (
+    NotAuthenticated,
+    NotFound,
+    PermissionDenied,
+    ValidationError,
+)
 from rest_framework.renderers import JSONRenderer, StaticHTMLRenderer
 from rest_framework.response import Response
 
@@ -92,6 +97,12 @@ class GridViewSet(LayerViewSet):
 
         `?format=html`: a choropleth of the workload and the table, as an offline map.
         """
+        # It counts incidents, which are never public: the reader must be allowed them.
+        refusal = policy.read_refusal(request, "incidents")
+        if refusal == 401:
+            raise NotAuthenticated()
+        if refusal is not None:
+            raise PermissionDenied(_("Workload counts incidents, which you may not read."))
         area = self._area()
         rows = grid_workload(
             area.code, since=self._datetime("since"), until=self._datetime("until")

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from layers.common.admin import MapAdmin
+from layers.common.admin import MapAdmin, ScopedAdmin
 from layers.incidents.models import (
     DepartmentMember,
     Incident,
@@ -55,7 +55,8 @@ class IncidentAttachmentInline(admin.TabularInline):
 
 
 @admin.register(Incident)
-class IncidentAdmin(MapAdmin):
+class IncidentAdmin(ScopedAdmin, MapAdmin):
+    scope_layer = "incidents"
     list_display = [
         "title",
         "category",
@@ -94,7 +95,9 @@ class IncidentAdmin(MapAdmin):
 
 
 @admin.register(DepartmentMember)
-class DepartmentMemberAdmin(admin.ModelAdmin):
+class DepartmentMemberAdmin(ScopedAdmin, admin.ModelAdmin):
+    scope_layer = "departments"
+    scope_through = "department"
     list_display = ["user", "department"]
     list_select_related = ["user", "department"]
     raw_id_fields = ["user"]
@@ -102,8 +105,11 @@ class DepartmentMemberAdmin(admin.ModelAdmin):
 
 
 @admin.register(RoutingRule)
-class RoutingRuleAdmin(admin.ModelAdmin):
+class RoutingRuleAdmin(ScopedAdmin, admin.ModelAdmin):
     """Where incidents go: the most specific rule wins (see layers/incidents/routing.py)."""
+
+    scope_layer = "departments"
+    scope_through = "department"
 
     list_display = ["area", "grid", "category", "department"]
     list_filter = ["category", "area__level"]
