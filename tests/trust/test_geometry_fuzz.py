@@ -1,6 +1,6 @@
 """Broken geometry through every REST write path (create and update of each geometry layer):
-a 4xx naming the problem, and nothing stored. The import path's rejections are covered in
-tests/transfer/test_import_rejections.py; OGC API - Features is read-only here (no Part 4)."""
+a 4xx naming the problem, and nothing stored. The same cases go through every other write
+path in test_geometry_fuzz_paths.py; OGC API - Features is read-only here (no Part 4)."""
 
 import json
 
