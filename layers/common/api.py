@@ -23,6 +23,7 @@ from layers.access import policy
 from layers.common import crs as crs_module
 from layers.common.geojson import feature_page
 from layers.common.geometry import GeometryProblem, geojson_problem, geometry_to_storage
+from layers.common.parameters import integer_in_range
 
 DEFAULT_LIMIT = 100
 MAX_LIMIT = 10_000
@@ -228,16 +229,16 @@ class LayerViewSet(viewsets.ModelViewSet):
         return HttpResponse(body, content_type="application/geo+json")
 
     def _limit(self) -> int:
-        raw = self.request.query_params.get("limit", DEFAULT_LIMIT)
         try:
-            limit = int(raw)
-        except (TypeError, ValueError):
-            limit = 0
-        if not 1 <= limit <= MAX_LIMIT:
-            raise ValidationError(
-                {"limit": [_("limit must be an integer from 1 to %d") % MAX_LIMIT]}
+            return integer_in_range(
+                "limit",
+                self.request.query_params.get("limit"),
+                default=DEFAULT_LIMIT,
+                minimum=1,
+                maximum=MAX_LIMIT,
             )
-        return limit
+        except ValueError as exc:
+            raise ValidationError({"limit": [str(exc)]}) from None
 
     def _ordering(self) -> tuple[bool, str]:
         name = self.request.query_params.get("ordering", self.default_ordering)

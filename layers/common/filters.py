@@ -2,30 +2,10 @@
 
 import django_filters
 from django import forms
-from django.contrib.gis.geos import Polygon
 from django.db.models import Q
-from django.utils.translation import gettext_lazy as _
 
 from layers.areas.models import division_prefix
-from layers.common.constants import STORAGE_SRID
-
-
-def parse_bbox(text: str) -> Polygon:
-    """`minx,miny,maxx,maxy` in longitude/latitude, as a polygon; ValueError says what is wrong."""
-    parts = text.split(",")
-    if len(parts) != 4:
-        raise ValueError(
-            _("bbox takes four numbers: min longitude, min latitude, max longitude, max latitude")
-        )
-    try:
-        minx, miny, maxx, maxy = (float(part) for part in parts)
-    except ValueError as exc:
-        raise ValueError(_("bbox values must be numbers")) from exc
-    if not (-180 <= minx <= maxx <= 180 and -90 <= miny <= maxy <= 90):
-        raise ValueError(
-            _("bbox must have min ≤ max, longitudes within ±180 and latitudes within ±90")
-        )
-    return Polygon.from_bbox((minx, miny, maxx, maxy))
+from layers.common.parameters import bbox_numbers, lonlat_box
 
 
 class BBoxField(forms.CharField):
@@ -34,12 +14,10 @@ class BBoxField(forms.CharField):
         if not value:
             return None
         try:
-            box = parse_bbox(value)
+            return lonlat_box(*bbox_numbers(value))
         except ValueError as exc:
             # django-filter %-formats the message: a % the client sent must stay literal.
             raise forms.ValidationError(str(exc).replace("%", "%%")) from exc
-        box.srid = STORAGE_SRID
-        return box
 
 
 class BBoxFilter(django_filters.Filter):

@@ -10,7 +10,7 @@ from django.contrib.gis.geos import GEOSGeometry, MultiPolygon
 from django.utils.translation import gettext as _
 
 from layers.common.constants import STORAGE_SRID
-from layers.common.crs import SourceCRS, remove_offset
+from layers.common.crs import SourceCRS, remove_offset, x_east
 
 
 class GeometryProblem(ValueError):
@@ -68,6 +68,9 @@ def _flat_coords(geometry: GEOSGeometry):
 
 
 def _transform(geometry: GEOSGeometry, source: SourceCRS) -> GEOSGeometry:
+    if source.northing_first:
+        swapped = x_east(shapely.from_wkb(bytes(geometry.wkb)), source)
+        geometry = GEOSGeometry(memoryview(shapely.to_wkb(swapped)), srid=geometry.srid)
     if source.offset_datum is not None:
         moved = remove_offset(shapely.from_wkb(bytes(geometry.wkb)), source)
         return GEOSGeometry(memoryview(shapely.to_wkb(moved)), srid=STORAGE_SRID)

@@ -242,7 +242,8 @@ def boundary_from_file(upload, source: SourceCRS | None = None) -> MultiPolygon:
         if srs is not None:
             srs.identify_epsg()
             declared = srs.srid
-        crs = SourceCRS(declared) if declared else (source or STORAGE_CRS)
+        # GDAL gives x = east whatever the CRS's own axis order.
+        crs = SourceCRS(declared) if declared else (source or STORAGE_CRS).for_files()
         # Each feature is checked as the API checks one geometry before they are merged: a
         # union of invalid polygons fails inside GEOS, and a point or line left out silently
         # would change the claimed land.

@@ -1,6 +1,5 @@
 """Parsing the OGC API query parameters; every bad value is an OgcError naming the parameter."""
 
-import math
 import re
 from dataclasses import dataclass
 from datetime import datetime, time
@@ -8,6 +7,8 @@ from datetime import datetime, time
 from django.contrib.gis.geos import Polygon
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
+
+from layers.common.parameters import bbox_numbers, check_corners, integer_in_range, lonlat_box
 
 CRS84 = "http://www.opengis.net/def/crs/OGC/1.3/CRS84"
 EPSG = "http://www.opengis.net/def/crs/EPSG/0/{}"
@@ -34,6 +35,7 @@ _SMALL_INTEGER = re.compile(r"[0-9]{1,15}")
 WEB_MERCATOR_HALF_WORLD = 20037508.342789244
 DEFAULT_LIMIT = 10
 MAX_LIMIT = 10_000
+MAX_OFFSET = 10**15 - 1
 
 
 class OgcError(Exception):
@@ -58,23 +60,18 @@ def parse_crs(parameter: str, value: str | None) -> OutputCRS:
 
 
 def parse_limit(value: str | None) -> int:
-    if value is None:
-        return DEFAULT_LIMIT
-    try:
-        limit = int(value)
-    except ValueError:
-        raise bad("limit", f"{value!r} is not an integer") from None
-    if not 1 <= limit <= MAX_LIMIT:
-        raise bad("limit", f"must be from 1 to {MAX_LIMIT}")
-    return limit
+    return _integer("limit", value, default=DEFAULT_LIMIT, minimum=1, maximum=MAX_LIMIT)
 
 
 def parse_offset(value: str | None) -> int:
-    if value is None:
-        return 0
-    if not _SMALL_INTEGER.fullmatch(value):
-        raise bad("offset", f"{value!r} is not a non-negative integer below 10^15")
-    return int(value)
+    return _integer("offset", value, default=0, minimum=0, maximum=MAX_OFFSET)
+
+
+def _integer(name: str, value: str | None, **bounds) -> int:
+    try:
+        return integer_in_range(name, value, **bounds)
+    except ValueError as exc:
+        raise OgcError(400, "InvalidParameterValue", str(exc)) from None
 
 
 def is_feature_id(value: str) -> bool:
@@ -85,33 +82,21 @@ def parse_bbox(value: str | None, crs: OutputCRS) -> Polygon | None:
     """A bbox in the `bbox-crs` (axis order of that CRS) as a polygon in storage coordinates."""
     if not value:
         return None
-    parts = value.split(",")
-    if len(parts) not in (4, 6):
-        raise bad("bbox", "takes 4 numbers (or 6 with heights)")
     try:
-        numbers = [float(part) for part in parts]
-    except ValueError:
-        raise bad("bbox", "values must be numbers") from None
-    if not all(math.isfinite(number) for number in numbers):
-        raise bad("bbox", "values must be finite numbers")
-    if len(numbers) == 6:
-        numbers = [numbers[0], numbers[1], numbers[3], numbers[4]]
-    if crs.latitude_first:
-        numbers = [numbers[1], numbers[0], numbers[3], numbers[2]]
-    minx, miny, maxx, maxy = numbers
-    if minx > maxx or miny > maxy:
-        raise bad("bbox", "the lower corner must come before the upper corner")
-    if crs.srid != 3857 and not (minx >= -180 and maxx <= 180 and miny >= -90 and maxy <= 90):
-        raise bad("bbox", "longitudes lie within ±180 and latitudes within ±90")
-    if crs.srid == 3857:
-        # Beyond the projection's square PROJ wraps around (or never returns, for huge values).
-        minx, maxx = max(minx, -WEB_MERCATOR_HALF_WORLD), min(maxx, WEB_MERCATOR_HALF_WORLD)
-        miny, maxy = max(miny, -WEB_MERCATOR_HALF_WORLD), min(maxy, WEB_MERCATOR_HALF_WORLD)
+        minx, miny, maxx, maxy = bbox_numbers(value, heights_allowed=True)
+        if crs.latitude_first:
+            minx, miny, maxx, maxy = miny, minx, maxy, maxx
+        if crs.srid != 3857:
+            return lonlat_box(minx, miny, maxx, maxy)
+        check_corners(minx, miny, maxx, maxy)
+    except ValueError as exc:
+        raise bad("bbox", str(exc)) from None
+    # Beyond the projection's square PROJ wraps around (or never returns, for huge values).
+    minx, maxx = max(minx, -WEB_MERCATOR_HALF_WORLD), min(maxx, WEB_MERCATOR_HALF_WORLD)
+    miny, maxy = max(miny, -WEB_MERCATOR_HALF_WORLD), min(maxy, WEB_MERCATOR_HALF_WORLD)
     box = Polygon.from_bbox((minx, miny, maxx, maxy))
-    box.srid = crs.srid
-    if crs.srid == 3857:
-        box.transform(4326)
-    box.srid = 4326
+    box.srid = 3857
+    box.transform(4326)
     return box
 
 

@@ -16,6 +16,7 @@ from rest_framework.views import APIView
 from layers.access import policy
 from layers.access.permissions import LayerPermission
 from layers.areas.models import AdminArea, division_prefix
+from layers.common.parameters import integer_in_range
 from layers.grids.models import Grid
 from layers.incidents.choices import Category, Status
 from layers.incidents.models import Incident
@@ -260,12 +261,9 @@ def _one_of(params, name: str, allowed: tuple[str, ...], default: str | None) ->
 
 
 def _count(params, name: str, default: int, *, minimum: int, maximum: int) -> int:
-    text = params.get(name)
-    if not text:
-        return default
-    if not (text.isascii() and text.isdigit()) or int(text) < minimum:
-        raise ValidationError({name: [_("A whole number of at least %d.") % minimum]})
-    value = int(text)
-    if value > maximum:
-        raise ValidationError({name: [_("At most %d.") % maximum]})
-    return value
+    try:
+        return integer_in_range(
+            name, params.get(name), default=default, minimum=minimum, maximum=maximum
+        )
+    except ValueError as exc:
+        raise ValidationError({name: [str(exc)]}) from None

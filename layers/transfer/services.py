@@ -133,7 +133,7 @@ def _source_crs(source: SourceFile, given_text: str | None) -> tuple[SourceCRS, 
     given = None
     if given_text is not None:
         try:
-            given = parse_crs(given_text)
+            given = parse_crs(given_text).for_files()
         except CRSError as error:
             raise TransferRefused(_("--source-crs: %(error)s") % {"error": error}) from error
     declared = source.declared_crs

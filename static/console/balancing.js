@@ -46,52 +46,21 @@
   ];
   const shown = new Set(groups.map((group) => group.id));
 
-  function renderSwitcher() {
-    const list = document.getElementById("layer-list");
-    list.replaceChildren();
-    for (const group of groups) {
-      const box = el("input", {
-        type: "checkbox",
-        id: `layer-${group.id}`,
-        checked: shown.has(group.id),
-        onchange: (event) => {
-          if (event.target.checked) shown.add(group.id);
-          else shown.delete(group.id);
-          applyVisibility();
-        },
-      });
-      const legend = el(
-        "ul",
-        { class: "legend", id: `legend-${group.id}` },
-        group.legend.map((entry) => {
-          const swatch = el("span", { class: `swatch swatch-${entry.kind}`, "aria-hidden": "true" });
-          if (entry.kind === "line") swatch.style.borderTop = `3px dashed ${entry.colour}`;
-          else swatch.style.background = entry.colour;
-          return el("li", {}, [swatch, entry.text]);
-        }),
-      );
-      list.append(el("li", {}, [el("label", {}, [box, " ", group.label]), legend]));
-    }
-  }
-
-  function applyVisibility() {
-    for (const group of groups) {
-      for (const id of group.layers) {
-        if (map.getLayer(id)) map.setLayoutProperty(id, "visibility", shown.has(group.id) ? "visible" : "none");
-      }
-    }
-  }
+  const switcher = C.layerSwitcher(map, groups, {
+    shownIds: () => [...shown],
+    toggle: (id, checked) => {
+      if (checked) shown.add(id);
+      else shown.delete(id);
+      switcher.apply();
+    },
+  });
 
   function fitTo(collection) {
     const bounds = new maplibregl.LngLatBounds();
-    for (const feature of collection.features) if (feature.geometry) extend(bounds, feature.geometry.coordinates);
+    for (const feature of collection.features) if (feature.geometry) C.extendBounds(bounds, feature.geometry.coordinates);
     if (!bounds.isEmpty()) map.fitBounds(bounds, { padding: 60, maxZoom: 17, animate: false });
   }
 
-  function extend(bounds, coordinates) {
-    if (typeof coordinates[0] === "number") bounds.extend(coordinates);
-    else for (const part of coordinates) extend(bounds, part);
-  }
 
   const number = (value, digits = 0) => (value === null || value === undefined ? "–" : Number(value).toFixed(digits));
 
@@ -124,8 +93,8 @@
     group.legend = scores.length
       ? WORKLOAD_COLOURS.map((colour, i) => ({ kind: "fill", colour, text: `${_("Workload")} ${Math.round(low + i * step)}–${Math.round(low + (i + 1) * step)}` }))
       : [];
-    renderSwitcher();
-    applyVisibility();
+    switcher.render();
+    switcher.apply();
     fitTo(collection);
   }
 
@@ -291,8 +260,8 @@
   let styleReady = false;
   map.on("load", () => {
     styleReady = true;
-    renderSwitcher();
-    applyVisibility();
+    switcher.render();
+    switcher.apply();
     openVillage(C.state.village);
     showPlan(C.state.plan);
   });

@@ -161,6 +161,60 @@
     return map;
   }
 
+  /** Grows `bounds` by every position of a GeoJSON geometry's coordinates, at any nesting. */
+  function extendBounds(bounds, coordinates) {
+    if (typeof coordinates[0] === "number") bounds.extend(coordinates);
+    else for (const part of coordinates) extendBounds(bounds, part);
+  }
+
+  function legendEntry(entry) {
+    if (entry.kind === "text") return el("li", { class: "legend-ticks" }, entry.text);
+    const kind = entry.kind || "fill";
+    const swatch = el("span", { class: `swatch swatch-${kind}`, "aria-hidden": "true" });
+    if (kind === "line") swatch.style.borderTop = `${entry.width || 3}px dashed ${entry.colour}`;
+    else swatch.style.background = entry.colour;
+    return el("li", {}, [swatch, entry.text]);
+  }
+
+  /**
+   * The layer switcher in #layer-list: a checkbox, a legend and a status note per group of
+   * MapLibre layers. `shownIds()` names the groups the user wants; `toggle(id, checked)` records
+   * a change (and re-applies). A group with `available()` false stays hidden whatever the user
+   * wants (an imagery layer with no image yet). `render()` after a group's legend changes.
+   */
+  function layerSwitcher(map, groups, { shownIds, toggle }) {
+    function render() {
+      const list = document.getElementById("layer-list");
+      list.replaceChildren();
+      const shown = shownIds();
+      for (const group of groups) {
+        const box = el("input", {
+          type: "checkbox",
+          id: `layer-${group.id}`,
+          checked: shown.includes(group.id),
+          onchange: (event) => toggle(group.id, event.target.checked),
+        });
+        const legend = el("ul", { class: "legend", id: `legend-${group.id}` }, group.legend.map(legendEntry));
+        // What an analysis layer is doing or why it shows nothing: told beside its legend.
+        const note = el("p", { class: `layer-note ${group.noteKind || ""}`, id: `note-${group.id}`, role: "status" }, group.note || "");
+        note.hidden = !group.note;
+        list.append(el("li", {}, [el("label", {}, [box, " ", group.label]), legend, note]));
+      }
+    }
+
+    function apply() {
+      const shown = shownIds();
+      for (const group of groups) {
+        const visible = shown.includes(group.id) && (!group.available || group.available());
+        for (const id of group.layers) {
+          if (map.getLayer(id)) map.setLayoutProperty(id, "visibility", visible ? "visible" : "none");
+        }
+      }
+    }
+
+    return { render, apply };
+  }
+
   function formatDateTime(value) {
     if (!value) return "—";
     const date = typeof value === "number" ? new Date(value * 1000) : new Date(value);
@@ -327,6 +381,8 @@
     divisionPrefix,
     baseStyle,
     createMap,
+    extendBounds,
+    layerSwitcher,
     formatDateTime,
     formatDate,
     state,

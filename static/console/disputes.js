@@ -54,46 +54,18 @@
     { id: "claims", label: _("Claimed boundaries"), layers: ["claims-fill", "claims-line"], legend: [{ colour: CLAIM_COLOURS[0], text: _("A party's claim (solid line)") }] },
     { id: "references", label: _("Earlier surveys and registrations"), layers: ["references-line"], legend: [{ colour: REFERENCE_COLOURS[0], text: _("A reference version (dashed line)") }] },
     { id: "strips", label: _("Disputed strips"), layers: ["strips-fill"], legend: [{ colour: STRIP_COLOUR, text: _("Held by one boundary of the chosen pair only") }] },
-    { id: "imagery", label: _("Imagery"), layers: ["imagery-raster"], legend: [] },
+    { id: "imagery", label: _("Imagery"), layers: ["imagery-raster"], legend: [], available: () => images.length > 0 },
   ];
   const shown = new Set(["claims", "references", "strips", "imagery"]);
 
-  function renderSwitcher() {
-    const list = document.getElementById("layer-list");
-    list.replaceChildren();
-    for (const group of groups) {
-      const box = el("input", {
-        type: "checkbox",
-        id: `layer-${group.id}`,
-        checked: shown.has(group.id),
-        onchange: (event) => {
-          if (event.target.checked) shown.add(group.id);
-          else shown.delete(group.id);
-          applyVisibility();
-        },
-      });
-      const legend = el(
-        "ul",
-        { class: "legend", id: `legend-${group.id}` },
-        group.legend.map((entry) => {
-          const swatch = el("span", { class: "swatch swatch-fill", "aria-hidden": "true" });
-          swatch.style.background = entry.colour;
-          return el("li", {}, [swatch, entry.text]);
-        }),
-      );
-      list.append(el("li", {}, [el("label", {}, [box, " ", group.label]), legend]));
-    }
-  }
-
-  function applyVisibility() {
-    for (const group of groups) {
-      let visible = shown.has(group.id);
-      if (group.id === "imagery") visible = visible && images.length > 0;
-      for (const id of group.layers) {
-        if (map.getLayer(id)) map.setLayoutProperty(id, "visibility", visible ? "visible" : "none");
-      }
-    }
-  }
+  const switcher = C.layerSwitcher(map, groups, {
+    shownIds: () => [...shown],
+    toggle: (id, checked) => {
+      if (checked) shown.add(id);
+      else shown.delete(id);
+      switcher.apply();
+    },
+  });
 
   // ---- the cases ------------------------------------------------------------------------------
   function features(data) {
@@ -188,14 +160,10 @@
     references.forEach((feature, index) => add(feature, "reference", index, REFERENCE_COLOURS));
     map.getSource("boundaries").setData({ type: "FeatureCollection", features: drawn });
     const bounds = new maplibregl.LngLatBounds();
-    for (const feature of drawn) extend(bounds, feature.geometry.coordinates);
+    for (const feature of drawn) C.extendBounds(bounds, feature.geometry.coordinates);
     if (!bounds.isEmpty()) map.fitBounds(bounds, { padding: 100, maxZoom: 18, animate: false });
   }
 
-  function extend(bounds, coordinates) {
-    if (typeof coordinates[0] === "number") bounds.extend(coordinates);
-    else for (const part of coordinates) extend(bounds, part);
-  }
 
   const number = (value, digits) => (value === null || value === undefined ? "–" : Number(value).toFixed(digits));
 
@@ -257,8 +225,8 @@
     }
     const group = groups.find((g) => g.id === "imagery");
     group.legend = image ? [{ colour: "#868e96", text: C.interpolate(_("%s images; the slider picks the date"), [images.length]) }] : [];
-    renderSwitcher();
-    applyVisibility();
+    switcher.render();
+    switcher.apply();
   }
 
   slider.addEventListener("input", showImage);
@@ -271,8 +239,8 @@
   let styleReady = false;
   map.on("load", () => {
     styleReady = true;
-    renderSwitcher();
-    applyVisibility();
+    switcher.render();
+    switcher.apply();
     openCase(C.state.case);
   });
   loadCases();

@@ -460,54 +460,20 @@
     return C.state.layers === null ? defaultLayers : C.state.layers.filter(hasGroup);
   }
 
-  function legendSwatch(entry) {
-    const swatch = el("span", { class: `swatch swatch-${entry.kind}`, "aria-hidden": "true" });
-    if (entry.kind === "line") swatch.style.borderTop = `${entry.width}px dashed ${entry.colour}`;
-    else swatch.style.background = entry.colour;
-    return swatch;
-  }
-
-  function legendEntry(entry) {
-    if (entry.kind === "text") return el("li", { class: "legend-ticks" }, entry.text);
-    return el("li", {}, [legendSwatch(entry), entry.text]);
-  }
-
-  function renderSwitcher() {
-    const list = document.getElementById("layer-list");
-    list.replaceChildren();
-    const shown = visibleGroups();
-    for (const group of groups) {
-      const box = el("input", {
-        type: "checkbox",
-        id: `layer-${group.id}`,
-        checked: shown.includes(group.id),
-        onchange: (event) => {
-          const next = new Set(visibleGroups());
-          if (event.target.checked) next.add(group.id);
-          else next.delete(group.id);
-          C.setState({ layers: groupIds.filter((id) => next.has(id)) });
-        },
-      });
-      const legend = el(
-        "ul",
-        { class: "legend", id: `legend-${group.id}` },
-        group.legend.map(legendEntry),
-      );
-      // What an analysis layer is doing or why it shows nothing: told beside its legend.
-      const note = el("p", { class: `layer-note ${group.noteKind || ""}`, id: `note-${group.id}`, role: "status" }, group.note || "");
-      note.hidden = !group.note;
-      list.append(el("li", {}, [el("label", {}, [box, " ", group.label]), legend, note]));
-    }
-  }
+  const switcher = C.layerSwitcher(map, groups, {
+    shownIds: visibleGroups,
+    toggle: (id, checked) => {
+      const next = new Set(visibleGroups());
+      if (checked) next.add(id);
+      else next.delete(id);
+      C.setState({ layers: groupIds.filter((groupId) => next.has(groupId)) });
+    },
+  });
+  const renderSwitcher = switcher.render;
 
   function applyVisibility() {
+    switcher.apply();
     const shown = visibleGroups();
-    for (const group of groups) {
-      const visibility = shown.includes(group.id) ? "visible" : "none";
-      for (const id of group.layers) {
-        if (map.getLayer(id)) map.setLayoutProperty(id, "visibility", visibility);
-      }
-    }
     if (shown.includes("cameras")) loadCameraSectors();
     if (shown.includes("hotspots")) loadHotspots();
     if (shown.includes("blind-spots")) loadBlindSpots();

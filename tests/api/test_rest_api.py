@@ -189,18 +189,51 @@ def test_a_gcj02_position_is_converted_only_because_the_request_says_so(superuse
     assert Incident.objects.get(pk=plain.json()["id"]).location.x == pytest.approx(gcj_lon)
 
 
-def test_a_projected_crs_is_taken_from_the_content_crs_header(superuser_client, county):
+@pytest.mark.parametrize(
+    ("named", "northing_first"),
+    [
+        ("EPSG:4547", False),  # a bare code: GeoJSON's x = east
+        ("<http://www.opengis.net/def/crs/EPSG/0/4547>", True),  # the URI: EPSG's north, east
+    ],
+)
+def test_a_projected_crs_is_taken_from_the_content_crs_header(
+    superuser_client, county, named, northing_first
+):
     point = Point(LON, LAT, srid=4326)
     point.transform(4547)
+    x, y = (point.y, point.x) if northing_first else (point.x, point.y)
     response = superuser_client.post(
         "/api/v1/incidents/",
-        incident_payload(point.x, point.y),
+        incident_payload(x, y),
         format="json",
-        HTTP_CONTENT_CRS="<http://www.opengis.net/def/crs/EPSG/0/4547>",
+        HTTP_CONTENT_CRS=named,
     )
     assert response.status_code == 201, response.content
     stored = Incident.objects.get(pk=response.json()["id"]).location
     assert stored.distance(Point(LON, LAT, srid=4326)) < 1e-7
+
+
+@pytest.mark.parametrize(
+    ("crs", "first", "second"),
+    [
+        ("EPSG:4326", LON, LAT),
+        ("CRS84", LON, LAT),
+        ("http://www.opengis.net/def/crs/OGC/1.3/CRS84", LON, LAT),
+        ("http://www.opengis.net/def/crs/EPSG/0/4326", LAT, LON),
+        ("urn:ogc:def:crs:EPSG::4326", LAT, LON),
+        ("http://www.opengis.net/def/crs/EPSG/0/4490", LAT, LON),
+    ],
+)
+def test_an_ogc_crs_identifier_is_read_in_its_authoritys_axis_order(
+    superuser_client, county, crs, first, second
+):
+    """The same URIs the OGC API writes latitude first are read latitude first."""
+    response = superuser_client.post(
+        f"/api/v1/incidents/?crs={crs}", incident_payload(first, second), format="json"
+    )
+    assert response.status_code == 201, response.content
+    stored = Incident.objects.get(pk=response.json()["id"]).location
+    assert (stored.x, stored.y) == pytest.approx((LON, LAT), abs=1e-9)
 
 
 @pytest.mark.parametrize(

@@ -130,19 +130,24 @@ def test_remove_offset_leaves_epsg_coordinates_alone():
 
 
 @pytest.mark.parametrize(
-    "name",
+    ("name", "northing_first"),
     [
-        "EPSG:4490",
-        "epsg:4490",
-        "4490",
-        " 4490 ",
-        "urn:ogc:def:crs:EPSG::4490",
-        "urn:ogc:def:crs:EPSG:9.8.1:4490",
-        "http://www.opengis.net/def/crs/EPSG/0/4490",
+        ("EPSG:4490", False),
+        ("epsg:4490", False),
+        ("4490", False),
+        (" 4490 ", False),
+        ("urn:ogc:def:crs:EPSG::4490", True),
+        ("urn:ogc:def:crs:EPSG:9.8.1:4490", True),
+        ("http://www.opengis.net/def/crs/EPSG/0/4490", True),
+        ("http://www.opengis.net/def/crs/EPSG/0/3857", False),  # easting first by definition
     ],
 )
-def test_parse_crs_reads_epsg_codes_however_written(name):
-    assert parse_crs(name) == SourceCRS(4490)
+def test_parse_crs_reads_epsg_codes_however_written(name, northing_first):
+    crs = parse_crs(name)
+    assert crs.epsg == int(name.strip().rsplit("/", 1)[-1].rsplit(":", 1)[-1])
+    assert crs.offset_datum is None
+    assert crs.northing_first is northing_first
+    assert crs.for_files() == SourceCRS(crs.epsg)
 
 
 @pytest.mark.parametrize(
