@@ -181,6 +181,9 @@ SILENCED_SYSTEM_CHECKS = ["gis.W001"]
 
 # A geometry with more vertices than this is refused on every write path.
 GISGOV_MAX_VERTICES = env_int("GISGOV_MAX_VERTICES", 200_000)
+# A rejected import lists this many of its problems (command output, the job's result); the
+# rest are only counted.
+GISGOV_IMPORT_LISTED_PROBLEMS = env_int("GISGOV_IMPORT_LISTED_PROBLEMS", 100)
 
 # Web maps on other origins may read the OGC API, tiles and the REST API; credentials travel
 # as bearer tokens, never cookies, so any origin is allowed and writes stay same-origin.

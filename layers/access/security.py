@@ -1,5 +1,5 @@
 """Request-level defences: a Content-Security-Policy relaxed only where third-party pages need
-it, body-size limits and a rate limit on anonymous reads."""
+it, body-size limits and a rate limit on anonymous reads shared by every web process."""
 
 import sys
 import time
@@ -8,8 +8,8 @@ from dataclasses import replace
 import psycopg
 from csp.middleware import CSPMiddleware
 from django.conf import settings
-from django.core.cache import cache
-from django.db import InterfaceError, OperationalError, connections
+from django.core.cache import caches
+from django.db import InterfaceError, OperationalError, connections, router
 from django.http import JsonResponse
 from django.utils.translation import gettext as _
 from django.views import defaults
@@ -46,7 +46,8 @@ class ContentSecurityPolicyMiddleware(CSPMiddleware):
 
 class RequestLimitsMiddleware:
     """413 for a body over the limits before anything reads it; 429 for an address reading
-    anonymously faster than GISGOV_ANONYMOUS_RATE (requests per minute; 0: no limit)."""
+    anonymously faster than GISGOV_ANONYMOUS_RATE (requests per minute, counted across every
+    web process; 0: no limit)."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -83,14 +84,7 @@ class RequestLimitsMiddleware:
             or request.user.is_authenticated
         ):
             return None
-        window = int(time.time() // 60)
-        key = f"gisgov:anon-rate:{client_address(request)}:{window}"
-        cache.add(key, 0, timeout=120)
-        try:
-            count = cache.incr(key)
-        except ValueError:  # evicted between add and incr: count this one as the first
-            cache.set(key, 1, timeout=120)
-            count = 1
+        count = anonymous_request_count(client_address(request))
         if count <= rate:
             return None
         detail = _("More than %(rate)d anonymous requests a minute: sign in or slow down.") % {
@@ -98,6 +92,38 @@ class RequestLimitsMiddleware:
         }
         retry = 60 - int(time.time()) % 60
         return JsonResponse({"detail": detail}, status=429, headers={"Retry-After": str(retry)})
+
+
+# One statement, one round trip, atomic across every web process: the count lives in the
+# database cache DRF's throttles use (settings.CACHES["throttle"]), as plain text counted by
+# SQL (never read through the cache API: its values are pickles). Keys are per minute; each
+# client's key of the minute before is deleted on the way, and the key of a client that went
+# quiet expires and is culled with the cache's other rows.
+_COUNT_SQL = """
+WITH previous AS (DELETE FROM {table} WHERE cache_key = %(previous)s)
+INSERT INTO {table} AS counted (cache_key, value, expires)
+VALUES (%(key)s, '1', now() + interval '120 seconds')
+ON CONFLICT (cache_key) DO UPDATE SET value = (counted.value::bigint + 1)::text
+RETURNING value::bigint
+"""
+
+
+def anonymous_request_count(address: str) -> int:
+    """This minute's anonymous requests from an address, this one included, counted in the
+    cache every web process shares."""
+    cache = caches["throttle"]
+    window = int(time.time() // 60)
+    database = router.db_for_write(cache.cache_model_class)
+    with connections[database].cursor() as cursor:
+        table = connections[database].ops.quote_name(cache._table)
+        cursor.execute(
+            _COUNT_SQL.format(table=table),
+            {
+                "key": cache.make_and_validate_key(f"anon-rate:{address}:{window}"),
+                "previous": cache.make_and_validate_key(f"anon-rate:{address}:{window - 1}"),
+            },
+        )
+        return cursor.fetchone()[0]
 
 
 class JSONParser(parsers.JSONParser):

@@ -9,6 +9,7 @@ import json
 import math
 from datetime import datetime, time, timedelta
 
+from django.contrib.gis.gdal import GDALException
 from django.contrib.gis.geos import GEOSException, GEOSGeometry, MultiPoint
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
@@ -23,7 +24,7 @@ from layers.access import policy
 from layers.areas.models import AdminArea, division_prefix
 from layers.cameras.models import CameraSite, CameraStatus
 from layers.common.api import request_crs
-from layers.common.geometry import GeometryProblem, geometry_to_storage
+from layers.common.geometry import GeometryProblem, geojson_problem, geometry_to_storage
 from layers.common.maps import map_page_response
 from layers.coverage import analysis, constants
 from layers.coverage.maps import coverage_map_html
@@ -452,6 +453,9 @@ class SuggestionsView(CoverageView):
         points = []
         try:
             for geometry in geometries:
+                problem = geojson_problem(geometry)
+                if problem:
+                    raise GeometryProblem(_("Not a GeoJSON geometry: %s") % problem)
                 parsed = GEOSGeometry(json.dumps(geometry))
                 if parsed.geom_type == "Point":
                     points.append(parsed)
@@ -466,7 +470,7 @@ class SuggestionsView(CoverageView):
             stored = geometry_to_storage(
                 MultiPoint(points, srid=points[0].srid), request_crs(self.request), "MultiPoint"
             )
-        except (GEOSException, GeometryProblem, ValueError, TypeError) as exc:
+        except (GEOSException, GDALException, GeometryProblem, ValueError, TypeError) as exc:
             raise ValidationError({"candidates": [str(exc)]}) from exc
         return tuple(Candidate(p.x, p.y, "given", str(n)) for n, p in enumerate(stored, 1))
 

@@ -6,9 +6,10 @@ from django.utils.translation import gettext as _
 from rest_framework import status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
-from rest_framework.parsers import JSONParser, MultiPartParser
+from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 
+from layers.access.security import JSONParser
 from layers.common.api import LayerViewSet, request_crs
 from layers.common.geometry import GeometryProblem
 from layers.disputes import imagery, services

@@ -6,7 +6,14 @@ from datetime import datetime
 from pathlib import Path
 
 from django.contrib.gis.gdal import DataSource, GDALException
-from django.contrib.gis.geos import GEOSGeometry, MultiPoint, MultiPolygon, Point, Polygon
+from django.contrib.gis.geos import (
+    GEOSException,
+    GEOSGeometry,
+    MultiPoint,
+    MultiPolygon,
+    Point,
+    Polygon,
+)
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.db.models import F, Max
@@ -230,27 +237,37 @@ def boundary_from_file(upload, source: SourceCRS | None = None) -> MultiPolygon:
             layer = DataSource(name)[0]
         except (GDALException, IndexError) as exc:
             raise GeometryProblem(_("The file cannot be read as vector data: %s") % exc) from exc
-        polygons = []
-        for feature in layer:
-            try:
-                geometry = feature.geom
-            except GDALException:
-                continue
-            if geometry.geom_type.name.startswith(("Polygon", "MultiPolygon")):
-                polygons.append(geometry.geos)
         srs = layer.srs
         declared = None
         if srs is not None:
             srs.identify_epsg()
             declared = srs.srid
+        # GDAL gives x = east whatever the CRS's own axis order.
+        crs = SourceCRS(declared) if declared else (source or STORAGE_CRS).for_files()
+        # Each feature is checked as the API checks one geometry before they are merged: a
+        # union of invalid polygons fails inside GEOS, and a point or line left out silently
+        # would change the claimed land.
+        polygons = [
+            _feature_boundary(number, feature, crs) for number, feature in enumerate(layer, 1)
+        ]
     if not polygons:
         raise GeometryProblem(_("The file holds no polygon."))
     merged = polygons[0]
     for polygon in polygons[1:]:
         merged = merged.union(polygon)
-    merged.srid = None
-    crs = SourceCRS(declared) if declared else (source or STORAGE_CRS).for_files()
-    return geometry_to_storage(_multipolygon(merged), crs, "MultiPolygon")
+    return _multipolygon(merged)
+
+
+def _feature_boundary(number: int, feature, crs: SourceCRS) -> MultiPolygon:
+    try:
+        geometry = feature.geom.geos
+        geometry.srid = None
+        return geometry_to_storage(geometry, crs, "MultiPolygon")
+    except (GDALException, GEOSException, GeometryProblem) as exc:
+        problem = exc if isinstance(exc, GeometryProblem) else _("it cannot be read (%s)") % exc
+        raise GeometryProblem(
+            _("Feature %(number)d: %(problem)s") % {"number": number, "problem": problem}
+        ) from exc
 
 
 def _multipolygon(geometry: GEOSGeometry) -> MultiPolygon:

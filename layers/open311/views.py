@@ -13,14 +13,17 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 from rest_framework import exceptions, status
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.permissions import AllowAny
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from layers.access import policy
+from layers.access.security import JSONParser
 from layers.common.constants import STORAGE_SRID
+from layers.common.crs import STORAGE_CRS
+from layers.common.geometry import GeometryProblem, geometry_to_storage
 from layers.incidents.choices import AttachmentKind, Subcategory
 from layers.incidents.citizens import incident_citizen_report
 from layers.incidents.models import Incident, IncidentAttachment
@@ -114,6 +117,12 @@ class RequestsView(Open311View):
         except (KeyError, TypeError, ValueError) as exc:
             raise exceptions.ValidationError(
                 _("lat and long: the position is required, in WGS 84 degrees.")
+            ) from exc
+        try:
+            location = geometry_to_storage(location, STORAGE_CRS, "Point")
+        except GeometryProblem as exc:
+            raise exceptions.ValidationError(
+                _("lat and long: %(problem)s") % {"problem": exc}
             ) from exc
         description = str(data.get("description", "")).strip()
         category, subcategory = service

@@ -16,9 +16,23 @@ class RowProblem:
 
 
 class ImportRejected(Exception):
-    """Some rows are bad: the import was rolled back and `problems` lists every one."""
+    """Some rows are bad: the import was rolled back. `problems` lists the first ones found
+    (GISGOV_IMPORT_LISTED_PROBLEMS, so that a huge bad file is not held in memory, in the job's
+    result or on screen); `bad_rows` and `total_problems` count them all."""
 
-    def __init__(self, problems: list[RowProblem]):
+    def __init__(
+        self,
+        problems: list[RowProblem],
+        *,
+        bad_rows: int | None = None,
+        total_problems: int | None = None,
+    ):
         self.problems = problems
-        rows = len({problem.row for problem in problems})
-        super().__init__(_("%(rows)d bad rows: nothing was imported") % {"rows": rows})
+        self.bad_rows = len({p.row for p in problems}) if bad_rows is None else bad_rows
+        self.total_problems = len(problems) if total_problems is None else total_problems
+        super().__init__(_("%(rows)d bad rows: nothing was imported") % {"rows": self.bad_rows})
+
+    @property
+    def unlisted(self) -> int:
+        """Problems found beyond those listed."""
+        return self.total_problems - len(self.problems)

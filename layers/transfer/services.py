@@ -15,7 +15,7 @@ from layers.areas.models import AdminArea, division_prefix
 from layers.common.constants import CGCS2000_SRID, STORAGE_SRID
 from layers.common.crs import CRSError, SourceCRS, parse_crs, remove_offset
 from layers.transfer import staging
-from layers.transfer.errors import ImportRejected, RowProblem, TransferRefused
+from layers.transfer.errors import RowProblem, TransferRefused
 from layers.transfer.readers import SourceFile, SourceRow, open_source
 from layers.transfer.specs import LAYERS, LayerSpec
 from layers.transfer.writers import WRITERS
@@ -55,9 +55,9 @@ def layer_import(
         staging.create(cursor)
         staging.copy_rows(cursor, rows, total=source.feature_count, progress=progress)
         staging.stage(cursor, spec, crs, fix_invalid=fix_invalid)
-        problems = staging.problems(cursor, spec, crs)
-        if problems:
-            raise ImportRejected(problems)
+        rejected = staging.problems(cursor, spec, crs)
+        if rejected:
+            raise rejected
         repaired = staging.repaired(cursor)
         created = staging.insert(cursor, spec)
         _check_deferred_constraints(cursor)

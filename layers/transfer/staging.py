@@ -16,7 +16,7 @@ from layers.common.constants import CGCS2000_SRID, STORAGE_SRID
 from layers.common.crs import SourceCRS
 from layers.incidents.models import Incident
 from layers.incidents.partitions import incidents_partitions_ensure_for
-from layers.transfer.errors import RowProblem
+from layers.transfer.errors import ImportRejected, RowProblem
 from layers.transfer.readers import SourceRow
 from layers.transfer.specs import FieldKind, FieldSpec, LayerSpec
 from layers.transfer.templates import queryset_sql, template
@@ -48,6 +48,13 @@ MESSAGES = {
     "missing_geometry": gettext_lazy("the feature has no geometry"),
     "unreadable_geometry": gettext_lazy("the geometry cannot be read: %(value)s"),
     "empty_geometry": gettext_lazy("the geometry is empty"),
+    "not_2d": gettext_lazy(
+        "the geometry has %(value)s values; only longitude and latitude (or x and y) are accepted"
+    ),
+    "too_many_vertices": gettext_lazy(
+        "the geometry has %(value)s vertices; at most %(max_vertices)s are accepted"
+    ),
+    "not_finite": gettext_lazy("a coordinate is not a finite number (NaN or Infinity)"),
     "transform_failed": gettext_lazy("the geometry cannot be transformed from %(crs)s: %(value)s"),
     "out_of_range": gettext_lazy(
         "coordinates outside longitude ±180 / latitude ±90 after reading them as %(crs)s"
@@ -136,6 +143,7 @@ def stage(cursor, spec: LayerSpec, crs: SourceCRS, *, fix_invalid: bool) -> None
             "reproject": crs.epsg not in (STORAGE_SRID, CGCS2000_SRID),
             "layer_type": spec.geometry_type.value,
             "fix_invalid": fix_invalid,
+            "max_vertices": settings.GISGOV_MAX_VERTICES,
             "time_zone": settings.TIME_ZONE,
             "table": spec.model._meta.db_table,
             "pk": spec.model._meta.pk.column,
@@ -149,8 +157,9 @@ def stage(cursor, spec: LayerSpec, crs: SourceCRS, *, fix_invalid: bool) -> None
     cursor.execute(ANALYZE_ROWS)
 
 
-def problems(cursor, spec: LayerSpec, crs: SourceCRS) -> list[RowProblem]:
-    """Every problem of every staged row, by row then in the order the checks are listed."""
+def problems(cursor, spec: LayerSpec, crs: SourceCRS) -> ImportRejected | None:
+    """The staged rows' problems, by row then in the order the checks are listed: the first
+    GISGOV_IMPORT_LISTED_PROBLEMS of them, and how many there are in all; None if none."""
     checks = _checks(spec)
     selects, params = [], []
     for ordinal, check in enumerate(checks):
@@ -169,16 +178,22 @@ def problems(cursor, spec: LayerSpec, crs: SourceCRS) -> list[RowProblem]:
         params.extend(check.params)
     cursor.execute(
         sql.SQL(
-            "SELECT row_number, problem, field, value FROM ({}) AS found"
-            " ORDER BY row_number, ordinal"
+            "WITH found AS ({}) SELECT row_number, problem, field, value,"
+            " (SELECT count(*) FROM found), (SELECT count(DISTINCT row_number) FROM found)"
+            " FROM found ORDER BY row_number, ordinal LIMIT %s"
         ).format(sql.SQL(" UNION ALL ").join(selects)),
-        params,
+        [*params, settings.GISGOV_IMPORT_LISTED_PROBLEMS],
     )
+    found = cursor.fetchall()
+    if not found:
+        return None
     messages = MESSAGES | {rule.name: rule.message for rule in spec.rules}
-    return [
+    listed = [
         RowProblem(row, str(messages[problem]) % _message_context(spec, crs, field_name, value))
-        for row, problem, field_name, value in cursor.fetchall()
+        for row, problem, field_name, value, _total, _rows in found
     ]
+    _row, _problem, _field, _value, total, bad_rows = found[0]
+    return ImportRejected(listed, bad_rows=bad_rows, total_problems=total)
 
 
 def repaired(cursor) -> list[RowProblem]:
@@ -433,6 +448,7 @@ def _message_context(spec: LayerSpec, crs: SourceCRS, field_name: str | None, va
         "field": field_name,
         "crs": crs.label,
         "expected": spec.geometry_type.value,
+        "max_vertices": settings.GISGOV_MAX_VERTICES,
     }
     if field_name is None:
         return context

@@ -100,7 +100,11 @@ def _import_recording_outcome(job_id: int, parameters: dict) -> None:
                 progress=progress,
             )
         except ImportRejected as rejected:
-            outcome["result"] = {"problems": [asdict(problem) for problem in rejected.problems]}
+            outcome["result"] = {
+                "problems": [asdict(problem) for problem in rejected.problems],
+                "bad_rows": rejected.bad_rows,
+                "unlisted_problems": rejected.unlisted,
+            }
             raise
         outcome["result"] = asdict(report)
         outcome["message"] = import_report_summary(report)

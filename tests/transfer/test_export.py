@@ -244,3 +244,20 @@ def test_a_failed_export_leaves_the_previous_file_whole(cameras, tmp_path, monke
         layer_export(layer="cameras", path=target, format="geojson")
     assert target.read_text(encoding="utf-8") == previous
     assert [path.name for path in tmp_path.iterdir() if path.name.startswith(".")] == []
+
+
+@pytest.mark.parametrize("format", ["geojson", "csv", "gpkg"])
+def test_an_export_failing_mid_stream_leaves_no_file(cameras, tmp_path, monkeypatch, format):
+    streamed = writers._stream
+
+    def stream_then_fail(query, params):
+        rows = streamed(query, params)
+        yield next(rows)
+        raise OSError("connection lost")
+
+    monkeypatch.setattr(writers, "_stream", stream_then_fail)
+    folder = tmp_path / "exports"
+    folder.mkdir()
+    with pytest.raises(OSError):
+        layer_export(layer="cameras", path=folder / f"cameras.{format}", format=format)
+    assert list(folder.iterdir()) == []

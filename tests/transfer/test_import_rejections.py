@@ -1,6 +1,9 @@
 """A file with any bad row imports nothing and names every bad row with its reason."""
 
+import io
+
 import pytest
+from django.core.management import CommandError, call_command
 
 from layers.areas.models import AdminArea
 from layers.buildings.models import Building
@@ -334,3 +337,23 @@ def test_fix_invalid_cannot_make_one_polygon_of_a_bowtie(division, tmp_path):
             " turn into one POLYGON",
         )
     ]
+
+
+def test_a_huge_bad_file_lists_the_first_problems_and_counts_them_all(division, tmp_path, settings):
+    settings.GISGOV_IMPORT_LISTED_PROBLEMS = 100
+    rows = [[f"site {n}", "other", "east", "north"] for n in range(5000)]
+    path = write_csv(tmp_path / "sites.csv", ["name", "kind", "lon", "lat"], *rows)
+
+    with pytest.raises(ImportRejected) as rejected:
+        layer_import(path=path, layer="key-sites")
+
+    problems = rejected.value.problems
+    assert len(problems) == 100 and [p.row for p in problems] == list(range(1, 101))
+    assert rejected.value.bad_rows == 5000 and rejected.value.unlisted == 4900
+    assert str(rejected.value) == "5000 bad rows: nothing was imported"
+
+    errors = io.StringIO()
+    with pytest.raises(CommandError):
+        call_command("import_layer", str(path), layer="key-sites", stderr=errors)
+    lines = errors.getvalue().splitlines()
+    assert len(lines) == 101 and lines[-1] == "… and 4900 more problems, not listed"

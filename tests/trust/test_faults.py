@@ -1,6 +1,6 @@
 """Faults: PostgreSQL restarted under load (clean 503s, then recovery by itself), an import
-killed half-way (nothing written), and `make backup` / `make restore` round-tripping the
-database and the uploaded files."""
+and a balancing plan's application killed half-way (nothing written), and `make backup` /
+`make restore` round-tripping the database and the uploaded files."""
 
 import json
 import os
@@ -18,8 +18,12 @@ import requests
 from django.db import connection
 
 from layers.audit.models import Change
+from layers.balancing.models import Plan, PlanStatus
+from layers.balancing.services import grid_plan_create
+from layers.grids.models import GridStaff
 from layers.keysites.models import KeySite
 from tests import factories as f
+from tests.balancing.conftest import lattice, two_grids, village  # noqa: F401 (fixtures)
 
 SERVED = {200, 204}  # 204: an empty tile
 ROOT = Path(__file__).resolve().parents[2]
@@ -181,6 +185,110 @@ def test_an_import_killed_half_way_writes_nothing(tmp_path):
     assert importer.returncode == -signal.SIGKILL
     assert KeySite.objects.count() == before
     assert Change.objects.count() == changes_before
+
+
+def _grids_state() -> dict:
+    """Everything applying a plan changes: grid versions, staff, each building's grid, plans."""
+    queries = {
+        "grids": "SELECT id, code, valid_from, valid_to, md5(ST_AsEWKB(geom)::text)"
+        " FROM grids_grid ORDER BY id",
+        "staff": "SELECT grid_id, user_id, role FROM grids_gridstaff ORDER BY grid_id, user_id",
+        "buildings": "SELECT id, grid_id FROM buildings_building ORDER BY id",
+        "plans": "SELECT p.id, p.status, p.decided_at, array_agg(g.created_grid_id ORDER BY g.id)"
+        " FROM balancing_plan p JOIN balancing_plangrid g ON g.plan_id = p.id GROUP BY p.id",
+        "audit": "SELECT count(*) FROM audit_change",
+    }
+    with connection.cursor() as cursor:
+        state = {}
+        for name, query in queries.items():
+            cursor.execute(query)
+            state[name] = cursor.fetchall()
+        return state
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_plan_application_killed_half_way_changes_no_grid(two_grids, django_user_model):  # noqa: F811
+    west, _east = two_grids
+    buildings = lattice(lambda i, j: 13 if i < 5 else 10)
+    head = django_user_model.objects.create_user("head-west")
+    GridStaff.objects.create(grid=west, user=head, role="head")
+    plan = grid_plan_create(
+        parent=west.village,
+        target_kind="grids",
+        target_value=2,
+        weights={"per_weighted_incident": 0, "per_km2": 0, "per_km_travel": 0},
+        from_current=True,
+    )
+    before = _grids_state()
+    marker = f"gisgov-apply-{os.getpid()}"
+    apply = [
+        sys.executable,
+        "manage.py",
+        "shell",
+        "-c",
+        "from layers.balancing.models import Plan;"
+        "from layers.balancing.services import grid_plan_apply;"
+        f"grid_plan_apply(plan=Plan.objects.get(pk={plan.pk}))",
+    ]
+    # A building row held by another transaction: the application stops on it once it has
+    # closed the old grids (their relocation trigger moves the buildings), i.e. half-way.
+    settings = connection.settings_dict
+    blocker = psycopg.connect(
+        host="127.0.0.1", port=settings["PORT"], user="gisgov", dbname=settings["NAME"]
+    )
+    blocker.execute("SELECT 1 FROM buildings_building WHERE id = %s FOR UPDATE", [buildings[0].pk])
+    applier = subprocess.Popen(
+        apply,
+        cwd=ROOT,
+        env=_db_env(PGAPPNAME=marker),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        deadline = time.monotonic() + 120
+        with connection.cursor() as cursor:
+            while time.monotonic() < deadline:
+                cursor.execute(
+                    "SELECT count(*) FROM pg_stat_activity a JOIN pg_locks l USING (pid)"
+                    " WHERE a.application_name = %s AND a.wait_event_type = 'Lock'"
+                    " AND l.relation = 'grids_grid'::regclass AND l.mode = 'RowExclusiveLock'"
+                    " AND l.granted",
+                    [marker],
+                )
+                if cursor.fetchone()[0]:
+                    break
+                assert applier.poll() is None, "the application ended before it could be killed"
+                time.sleep(0.05)
+            else:
+                pytest.fail("the application never wrote to the grids")
+        applier.send_signal(signal.SIGKILL)
+        applier.wait(timeout=30)
+        blocker.rollback()
+        with connection.cursor() as cursor:
+            for _ in range(200):  # the server notices the dead client and rolls back
+                cursor.execute(
+                    "SELECT count(*) FROM pg_stat_activity WHERE application_name = %s", [marker]
+                )
+                if cursor.fetchone()[0] == 0:
+                    break
+                time.sleep(0.1)
+    finally:
+        blocker.close()
+        if applier.poll() is None:
+            applier.kill()
+    assert applier.returncode == -signal.SIGKILL
+    assert _grids_state() == before
+    assert Plan.objects.get().status == PlanStatus.DRAFT
+
+    # The plan was left as it was: applied again, it works.
+    done = subprocess.run(apply, cwd=ROOT, env=_db_env(), capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert Plan.objects.get().status == PlanStatus.APPLIED
+    after = _grids_state()
+    assert len(after["grids"]) == len(before["grids"]) + 2
+    west_row = next(row for row in after["grids"] if row[0] == west.pk)
+    assert west_row[3] is not None  # the old version closed
+    assert after["buildings"] != before["buildings"]
 
 
 class Load:

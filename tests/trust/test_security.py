@@ -2,8 +2,11 @@
 and the anonymous read rate limit."""
 
 import json
+import subprocess
+import sys
 
 import pytest
+from django.db import connection
 from django.test import Client
 from rest_framework.test import APIClient
 
@@ -122,9 +125,6 @@ def test_an_upload_over_the_upload_limit_is_a_413(county, token_client, settings
 
 
 def test_anonymous_reads_beyond_the_rate_are_a_429(county, settings):
-    from django.core.cache import cache
-
-    cache.clear()
     settings.GISGOV_ANONYMOUS_RATE = 3
     anonymous = Client(REMOTE_ADDR="203.0.113.9")
     statuses = [anonymous.get("/api/v1/areas/").status_code for _ in range(5)]
@@ -133,7 +133,40 @@ def test_anonymous_reads_beyond_the_rate_are_a_429(county, settings):
     assert limited.status_code == 429 and int(limited["Retry-After"]) <= 60
     # Another address, and signed-in users, are not held back by it.
     assert Client(REMOTE_ADDR="203.0.113.10").get("/api/v1/areas/").status_code == 200
-    cache.clear()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_every_web_process_counts_into_one_anonymous_rate(settings):
+    """Another process (another gunicorn worker) counting for the same address uses up the
+    same minute's allowance: the count is in the database cache, not in process memory."""
+    from layers.access.security import anonymous_request_count
+    from tests.trust.test_faults import ROOT, _db_env
+
+    f.small_county()
+    settings.GISGOV_ANONYMOUS_RATE = 3
+    # The cache table is no model: a transactional test's flush leaves its rows.
+    with connection.cursor() as cursor:
+        cursor.execute("DELETE FROM gisgov_throttle_cache WHERE cache_key LIKE '%%anon-rate%%'")
+    anonymous = Client(REMOTE_ADDR="203.0.113.20")
+    assert [anonymous.get("/api/v1/areas/").status_code for _ in range(2)] == [200, 200]
+    other_worker = subprocess.run(
+        [
+            sys.executable,
+            "manage.py",
+            "shell",
+            "-c",
+            "from layers.access.security import anonymous_request_count as count;"
+            "print(count('203.0.113.20'))",
+        ],
+        cwd=ROOT,
+        env=_db_env(),
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert other_worker.stdout.split()[-1] == "3"
+    assert anonymous.get("/api/v1/areas/").status_code == 429
+    assert anonymous_request_count("203.0.113.21") == 1
 
 
 def test_the_client_address_comes_from_a_trusted_proxy_only(rf, settings):

@@ -6,5 +6,5 @@ SELECT raw.row_number, raw.read_error, raw.attributes, prepared.*, {typed_column
 FROM transfer_raw raw
 CROSS JOIN LATERAL pg_temp.transfer_geometry(
     raw.geometry_wkb, %(source_srid)s, %(storage_srid)s, %(reproject)s,
-    %(layer_type)s, %(fix_invalid)s
+    %(layer_type)s, %(fix_invalid)s, %(max_vertices)s
 ) AS prepared

@@ -76,7 +76,7 @@ $$;
 -- `detail` fills it; `repaired` is the PostGIS reason of an invalid geometry ST_MakeValid fixed.
 CREATE OR REPLACE FUNCTION pg_temp.transfer_geometry(
     wkb bytea, source_srid integer, storage_srid integer, reproject boolean,
-    layer_type text, fix_invalid boolean,
+    layer_type text, fix_invalid boolean, max_vertices integer,
     OUT geom geometry, OUT problem text, OUT detail text, OUT repaired text)
 LANGUAGE plpgsql IMMUTABLE AS $$
 DECLARE
@@ -88,7 +88,7 @@ BEGIN
         RETURN;
     END IF;
     BEGIN
-        given := ST_Force2D(ST_SetSRID(ST_GeomFromWKB(wkb), source_srid));
+        given := ST_SetSRID(ST_GeomFromWKB(wkb), source_srid);
     EXCEPTION WHEN others THEN
         problem := 'unreadable_geometry';
         detail := SQLERRM;
@@ -96,6 +96,23 @@ BEGIN
     END;
     IF ST_IsEmpty(given) THEN
         problem := 'empty_geometry';
+        RETURN;
+    END IF;
+    -- As the API (layers.common.geometry): a height or a measure is refused, not dropped
+    -- silently, and so is a geometry too large to check and index in reasonable time.
+    IF ST_Zmflag(given) <> 0 THEN
+        problem := 'not_2d';
+        detail := (ARRAY['M', 'Z', 'ZM'])[ST_Zmflag(given)];
+        RETURN;
+    END IF;
+    IF ST_NPoints(given) > max_vertices THEN
+        problem := 'too_many_vertices';
+        detail := ST_NPoints(given)::text;
+        RETURN;
+    END IF;
+    -- NaN and ±Infinity: GEOS predicates raise on them, and bounding boxes skip NaN.
+    IF ST_AsText(given) ~ '(NaN|Infinity)' THEN
+        problem := 'not_finite';
         RETURN;
     END IF;
     IF reproject THEN

@@ -71,6 +71,9 @@ class Command(BaseCommand):
                 bar.close()
                 for problem in rejected.problems:
                     self.stderr.write(_("row %(row)d: %(reason)s") % vars(problem))
+                if rejected.unlisted:
+                    more = _("… and %(count)d more problems, not listed")
+                    self.stderr.write(more % {"count": rejected.unlisted})
                 raise CommandError(str(rejected)) from rejected
             except TransferRefused as refused:
                 raise CommandError(
