@@ -1,16 +1,74 @@
+import json
+
 from django.contrib.gis.admin import GISModelAdmin
-from django.core.exceptions import PermissionDenied
+from django.contrib.gis.db import models as gis_models
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
+from django.utils.translation import gettext as _
 
 from layers.access import policy
+from layers.common.crs import SourceCRS
+from layers.common.geometry import GeometryProblem, geojson_problem, geometry_to_storage
 from layers.common.widgets import OfflineMapWidget
+
+# The form fields' OGC type names → GEOS's.
+_GEOS_TYPES = {
+    name.upper(): name
+    for name in (
+        "Point",
+        "MultiPoint",
+        "LineString",
+        "MultiLineString",
+        "Polygon",
+        "MultiPolygon",
+        "GeometryCollection",
+    )
+}
+
+
+class CheckedGeometryField:
+    """A map widget's geometry checked like every other write path's (layers.common.geometry)
+    before Django transforms it: empty, 3-D, NaN or huge coordinates, too many vertices and
+    invalid rings are form errors naming the problem, not a 500 or a hung process."""
+
+    def to_python(self, value):
+        if isinstance(value, str):
+            problem = _geojson_text_problem(value)
+            if problem:
+                raise ValidationError(problem, code="invalid_geom")
+        geometry = super().to_python(value)
+        if geometry is None:
+            return None
+        wanted = _GEOS_TYPES.get(self.geom_type, geometry.geom_type)
+        try:
+            return geometry_to_storage(geometry.clone(), SourceCRS(geometry.srid), wanted)
+        except GeometryProblem as problem:
+            raise ValidationError(str(problem), code="invalid_geom") from problem
+
+
+def _geojson_text_problem(text: str) -> str | None:
+    """What is wrong with widget text that is GeoJSON (WKT and the like are left to GEOS)."""
+    if not text.lstrip().startswith("{"):
+        return None
+    try:
+        value = json.loads(text)
+    except (ValueError, RecursionError):
+        return _("Not a GeoJSON geometry: it is not valid JSON.")
+    problem = geojson_problem(value)
+    return _("Not a GeoJSON geometry: %s") % problem if problem else None
 
 
 class MapAdmin(GISModelAdmin):
-    """Every geometry in the admin is edited on the offline map."""
+    """Every geometry in the admin is edited on the offline map and checked like the API's."""
 
     gis_widget = OfflineMapWidget
     gis_widget_kwargs = {"attrs": {"default_zoom": 14}}
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if isinstance(db_field, gis_models.GeometryField):
+            base = db_field.form_class
+            kwargs["form_class"] = type(f"Checked{base.__name__}", (CheckedGeometryField, base), {})
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
 
 
 class ScopedAdmin:

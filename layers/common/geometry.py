@@ -12,6 +12,9 @@ from django.utils.translation import gettext as _
 from layers.common.constants import STORAGE_SRID
 from layers.common.crs import SourceCRS, remove_offset, x_east
 
+# Metres in any projected CRS stay within ±2e7 (half the equator); degrees within ±180.
+EARTH_COORDINATE_LIMIT = 1e8
+
 
 class GeometryProblem(ValueError):
     """What is wrong with a geometry, in words a caller can act on."""
@@ -33,8 +36,15 @@ def geometry_to_storage(
             % {"n": geometry.num_coords, "max": settings.GISGOV_MAX_VERTICES}
         )
     geometry = _of_type(geometry, geometry_type)
-    if not all(math.isfinite(value) for value in _flat_coords(geometry)):
+    coordinates = _flat_coords(geometry)
+    if not all(math.isfinite(value) for value in coordinates):
         raise GeometryProblem(_("A coordinate is not a finite number (NaN or Infinity)."))
+    # PROJ may never return from transforming absurd values; no CRS we read needs them.
+    if any(abs(value) > EARTH_COORDINATE_LIMIT for value in coordinates):
+        raise GeometryProblem(
+            _("A coordinate is larger than %(limit)g in absolute value: not on Earth in any CRS.")
+            % {"limit": EARTH_COORDINATE_LIMIT}
+        )
     geometry = _transform(geometry, source)
     xmin, ymin, xmax, ymax = geometry.extent
     if xmin < -180 or xmax > 180 or ymin < -90 or ymax > 90:

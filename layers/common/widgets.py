@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.contrib.gis.forms.widgets import OSMWidget
+from django.contrib.gis.gdal import GDALException
 
 
 class OfflineMapWidget(OSMWidget):
@@ -17,6 +18,14 @@ class OfflineMapWidget(OSMWidget):
     def __init__(self, attrs=None):
         lon, lat = settings.GISGOV_MAP_CENTER
         super().__init__({"default_lon": lon, "default_lat": lat, **(attrs or {})})
+
+    def deserialize(self, value):
+        # A form shown again with text GDAL cannot read (its error is on the form) draws an
+        # empty map rather than failing the page.
+        try:
+            return super().deserialize(value)
+        except GDALException:
+            return None
 
     def get_context(self, name, value, attrs):
         context = super().get_context(name, value, attrs)
