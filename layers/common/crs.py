@@ -10,6 +10,9 @@ import shapely
 from layers.common import chinacrs
 from layers.common.constants import CGCS2000_SRID, STORAGE_SRID
 
+# WGS84 and CGCS2000 longitude/latitude agree at map precision (centimetres): no transform.
+LONLAT_SRIDS = frozenset({STORAGE_SRID, CGCS2000_SRID})
+
 _EPSG_CODE = re.compile(r"^(?:EPSG:)?(\d{4,6})$", re.IGNORECASE)
 # An OGC URN or URI names the CRS as its authority defines it, axis order included.
 _EPSG_IDENTIFIERS = [
@@ -57,7 +60,7 @@ class SourceCRS:
     @property
     def is_lonlat_storage_equivalent(self) -> bool:
         """WGS84 and CGCS2000 share coordinates at map precision: no transform is applied."""
-        return self.offset_datum is None and self.epsg in (STORAGE_SRID, CGCS2000_SRID)
+        return self.offset_datum is None and self.epsg in LONLAT_SRIDS
 
 
 STORAGE_CRS = SourceCRS(STORAGE_SRID)

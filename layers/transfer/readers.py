@@ -22,7 +22,9 @@ from layers.transfer.specs import LayerSpec
 # CSV coordinate columns, looked for in this order (case-insensitively).
 LONGITUDE_COLUMNS = ("lon", "lng", "longitude", "x")
 LATITUDE_COLUMNS = ("lat", "latitude", "y")
-COORDINATE_KEYS = ("lon", "lat")  # what --map may name besides the layer's fields
+# A geometry as well-known text (export_layer writes polygons so; GDAL's CSV driver reads it).
+WKT_COLUMNS = ("wkt", "geometry", "geom")
+COORDINATE_KEYS = ("lon", "lat", "wkt")  # what --map may name besides the layer's fields
 
 # dBase (Shapefile) column names are cut to 10 characters: field_of_view is field_of_v.
 DBF_NAME_LENGTH = 10
@@ -89,7 +91,8 @@ class VectorFile(SourceFile):
 
 
 class CsvFile(SourceFile):
-    """A UTF-8 CSV of points with longitude and latitude columns; it cannot declare a CRS.
+    """A UTF-8 CSV with a WKT geometry column, or (points) longitude and latitude columns; it
+    cannot declare a CRS.
 
     Read with the csv module rather than GDAL's CSV driver: that driver only makes points when
     given open options DataSource cannot pass, and a bad coordinate must be quoted per row.
@@ -98,19 +101,28 @@ class CsvFile(SourceFile):
     assumed_crs = STORAGE_CRS
 
     def __init__(self, path: Path, spec: LayerSpec, mapping: dict[str, str]):
-        if spec.geometry_type.is_polygonal:
-            raise TransferRefused(
-                _("CSV files hold points; import %(layer)s from GeoJSON, Shapefile or GeoPackage")
-                % {"layer": spec.name}
-            )
         self._path = path
         with self._open() as stream:
             try:
                 self.columns = next(csv.reader(stream), [])
             except UnicodeDecodeError as error:
                 raise _not_utf8(path) from error
-        self._lon = _coordinate_column(self.columns, mapping.get("lon"), LONGITUDE_COLUMNS, "lon")
-        self._lat = _coordinate_column(self.columns, mapping.get("lat"), LATITUDE_COLUMNS, "lat")
+        self._wkt = _wkt_column(self.columns, mapping.get("wkt"))
+        if self._wkt is None and spec.geometry_type.is_polygonal:
+            raise TransferRefused(
+                _(
+                    "a CSV of %(layer)s needs a WKT column with the polygons as well-known text"
+                    " (as export_layer writes them; name another with --map wkt=COLUMN)"
+                )
+                % {"layer": spec.name}
+            )
+        if self._wkt is None:
+            self._lon = _coordinate_column(
+                self.columns, mapping.get("lon"), LONGITUDE_COLUMNS, "lon"
+            )
+            self._lat = _coordinate_column(
+                self.columns, mapping.get("lat"), LATITUDE_COLUMNS, "lat"
+            )
         fields_mapping = {k: v for k, v in mapping.items() if k not in COORDINATE_KEYS}
         self.field_columns = _field_columns(spec, self.columns, fields_mapping)
 
@@ -128,6 +140,8 @@ class CsvFile(SourceFile):
                 raise _not_utf8(self._path) from error
 
     def _row(self, number: int, record: dict, attributes: dict[str, str]) -> SourceRow:
+        if self._wkt is not None:
+            return _wkt_row(number, (record.get(self._wkt) or "").strip(), attributes)
         lon_text = (record.get(self._lon) or "").strip()
         lat_text = (record.get(self._lat) or "").strip()
         if not lon_text and not lat_text:
@@ -215,6 +229,26 @@ def _field_columns(spec: LayerSpec, columns: list[str], mapping: dict[str, str])
                 % {"field": field.name, "columns": ", ".join(columns)}
             )
     return resolved
+
+
+def _wkt_row(number: int, text: str, attributes: dict[str, str]) -> SourceRow:
+    if not text:
+        return SourceRow(number, None, attributes)
+    try:
+        geometry = shapely.from_wkt(text)
+    except shapely.errors.ShapelyError as error:
+        problem = _("WKT %(value).60r cannot be read: %(error)s") % {"value": text, "error": error}
+        return SourceRow(number, None, attributes, problem)
+    return SourceRow(number, shapely.to_wkb(geometry), attributes)
+
+
+def _wkt_column(columns: list[str], mapped: str | None) -> str | None:
+    if mapped is not None:
+        if mapped not in columns:
+            raise _no_column(mapped, columns)
+        return mapped
+    by_lowercase = {column.lower(): column for column in columns}
+    return next((by_lowercase[name] for name in WKT_COLUMNS if name in by_lowercase), None)
 
 
 def _coordinate_column(columns: list[str], mapped: str | None, names: tuple, key: str) -> str:

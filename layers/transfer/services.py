@@ -12,8 +12,7 @@ from django.utils.translation import gettext as _
 
 from layers.access.policy import visible_to
 from layers.areas.models import AdminArea, division_prefix
-from layers.common.constants import CGCS2000_SRID, STORAGE_SRID
-from layers.common.crs import CRSError, SourceCRS, parse_crs, remove_offset
+from layers.common.crs import LONLAT_SRIDS, CRSError, SourceCRS, parse_crs, remove_offset
 from layers.transfer import staging
 from layers.transfer.errors import RowProblem, TransferRefused
 from layers.transfer.readers import SourceFile, SourceRow, open_source
@@ -21,7 +20,6 @@ from layers.transfer.specs import LAYERS, LayerSpec
 from layers.transfer.writers import WRITERS
 
 OFFSET_BATCH_ROWS = 1000  # geometries moved off GCJ-02/BD-09 per vectorised call
-LONLAT_SRIDS = {STORAGE_SRID, CGCS2000_SRID}  # coordinates equal at map precision
 
 
 @dataclass(frozen=True)

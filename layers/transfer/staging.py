@@ -12,8 +12,8 @@ from django.utils.translation import gettext_lazy
 from psycopg import sql
 from psycopg.types.json import Jsonb
 
-from layers.common.constants import CGCS2000_SRID, STORAGE_SRID
-from layers.common.crs import SourceCRS
+from layers.common.constants import STORAGE_SRID
+from layers.common.crs import LONLAT_SRIDS, SourceCRS
 from layers.incidents.models import Incident
 from layers.incidents.partitions import incidents_partitions_ensure_for
 from layers.transfer.errors import ImportRejected, RowProblem
@@ -140,7 +140,7 @@ def stage(cursor, spec: LayerSpec, crs: SourceCRS, *, fix_invalid: bool) -> None
             "source_srid": crs.epsg,
             "storage_srid": STORAGE_SRID,
             # GCJ-02/BD-09 offsets were removed in Python, leaving lon/lat in storage CRS.
-            "reproject": crs.epsg not in (STORAGE_SRID, CGCS2000_SRID),
+            "reproject": crs.epsg not in LONLAT_SRIDS,
             "layer_type": spec.geometry_type.value,
             "fix_invalid": fix_invalid,
             "max_vertices": settings.GISGOV_MAX_VERTICES,

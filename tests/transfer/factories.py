@@ -1,5 +1,6 @@
 """Small fixture files for import tests, written at test time into pytest's tmp_path."""
 
+import csv
 import json
 import subprocess
 from pathlib import Path
@@ -66,6 +67,8 @@ def ogr2ogr(*arguments: str) -> None:
 
 
 def write_csv(path: Path, header: list[str], *rows: list) -> Path:
-    lines = [",".join(header)] + [",".join(str(value) for value in row) for row in rows]
-    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    with path.open("w", encoding="utf-8", newline="") as out:
+        writer = csv.writer(out, lineterminator="\n")
+        writer.writerow(header)
+        writer.writerows(rows)
     return path

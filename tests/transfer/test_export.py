@@ -95,21 +95,32 @@ def test_geojson_export_imports_again_into_a_fresh_state(cameras, tmp_path):
     assert first["geometry"] == {"type": "Point", "coordinates": [114.29, 34.79]}
 
 
-def test_areas_round_trip_with_their_parents(division, tmp_path):
-    before = list(AdminArea.objects.values_list("code", "name", "level", "parent__code", "geom"))
-    output = tmp_path / "areas.geojson"
+def area_rows():
+    return list(AdminArea.objects.values_list("code", "name", "level", "parent__code", "geom"))
 
-    layer_export(layer="areas", path=output, format="geojson")
+
+def delete_areas():
     Grid.objects.all().delete()
     Department.objects.all().delete()
     # Children first: the parent link protects an area from deletion.
     for level in (5, 4, 3):
         AdminArea.objects.filter(level=level).delete()
-    layer_import(path=output, layer="areas")
 
-    after = list(AdminArea.objects.values_list("code", "name", "level", "parent__code", "geom"))
+
+def assert_same_areas(after, before):
     assert [row[:4] for row in after] == [row[:4] for row in before]
     assert all(a[4].equals_exact(b[4], 1e-9) for a, b in zip(after, before, strict=True))
+
+
+def test_areas_round_trip_with_their_parents(division, tmp_path):
+    before = area_rows()
+    output = tmp_path / "areas.geojson"
+
+    layer_export(layer="areas", path=output, format="geojson")
+    delete_areas()
+    layer_import(path=output, layer="areas")
+
+    assert_same_areas(area_rows(), before)
 
 
 def test_area_option_keeps_only_features_inside_the_division(cameras, tmp_path):
@@ -182,7 +193,8 @@ def test_csv_of_points_has_lon_lat_and_imports_again(cameras, tmp_path):
     assert camera_rows() == before
 
 
-def test_csv_of_polygons_has_wkt_gdal_reads_as_geometry(division, tmp_path):
+def test_csv_of_polygons_has_wkt_gdal_reads_and_imports_again(division, tmp_path):
+    before = area_rows()
     output = tmp_path / "areas.csv"
 
     layer_export(layer="areas", path=output, format="csv")
@@ -191,6 +203,9 @@ def test_csv_of_polygons_has_wkt_gdal_reads_as_geometry(division, tmp_path):
     assert layer.num_feat == 4
     geometries = [feature.geom for feature in layer]
     assert {geometry.geom_type.name for geometry in geometries} == {"MultiPolygon"}
+    delete_areas()
+    layer_import(path=output, layer="areas")
+    assert_same_areas(area_rows(), before)
 
 
 def test_incident_times_survive_the_round_trip(division, tmp_path):

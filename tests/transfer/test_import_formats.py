@@ -11,7 +11,7 @@ from layers.buildings.models import Building
 from layers.cameras.models import CameraSite
 from layers.common import chinacrs
 from layers.keysites.models import KeySite
-from layers.transfer.errors import TransferRefused
+from layers.transfer.errors import ImportRejected, TransferRefused
 from layers.transfer.services import layer_import
 from tests.transfer.factories import box, feature, ogr2ogr, point, write_csv, write_geojson
 
@@ -180,11 +180,24 @@ def test_csv_without_coordinate_columns_is_refused(division, tmp_path):
         layer_import(path=path, layer="key-sites")
 
 
-def test_csv_is_refused_for_a_polygon_layer(division, tmp_path):
+def test_csv_of_a_polygon_layer_needs_a_wkt_column(division, tmp_path):
     path = write_csv(tmp_path / "buildings.csv", ["use", "lon", "lat"], ["other", 114.3, 34.8])
 
-    with pytest.raises(TransferRefused, match=r"CSV files hold points"):
+    with pytest.raises(TransferRefused, match=r"needs a WKT column .* --map wkt=COLUMN"):
         layer_import(path=path, layer="buildings")
+
+
+def test_csv_geometries_may_be_wkt_and_a_bad_one_names_its_row(division, tmp_path):
+    square = "POLYGON ((114.30 34.80, 114.301 34.80, 114.301 34.801, 114.30 34.801, 114.30 34.80))"
+    good = write_csv(tmp_path / "buildings.csv", ["use", "shape"], ["residential", square])
+    assert layer_import(path=good, layer="buildings", mapping={"wkt": "shape"}).created == 1
+
+    bad = write_csv(tmp_path / "bad.csv", ["use", "WKT"], ["residential", "POLYGON ((114.3 34"])
+    with pytest.raises(ImportRejected) as rejected:
+        layer_import(path=bad, layer="buildings")
+    [problem] = rejected.value.problems
+    assert problem.row == 1 and "cannot be read" in problem.reason
+    assert Building.objects.count() == 1
 
 
 def test_gcj02_points_are_moved_back_by_the_offset(division, tmp_path):
