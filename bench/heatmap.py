@@ -17,13 +17,13 @@ Prints `RESULT heatmap city_warm_ms=<n> vs_datashader=<x>` last.
 """
 
 import argparse
-import os
 import statistics
-import subprocess
 import sys
 import time
 import warnings
 from pathlib import Path
+
+from demo import load_demo, prepare_database, setup_django
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -41,28 +41,6 @@ FROM incidents_incident
 """
 
 
-def ensure_database(scale: int) -> None:
-    """The benchmark database exists, is migrated and holds the demo county."""
-    import psycopg
-
-    port = os.environ.get("GISGOV_PG_PORT", "55432")
-    name = os.environ["GISGOV_DB_NAME"]
-    with psycopg.connect(
-        host="127.0.0.1", port=port, user="gisgov", dbname="postgres", autocommit=True
-    ) as admin:
-        if not admin.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
-            admin.execute(f'CREATE DATABASE "{name}"')
-    with psycopg.connect(host="127.0.0.1", port=port, user="gisgov", dbname=name) as conn:
-        conn.execute("CREATE EXTENSION IF NOT EXISTS postgis")
-    manage = [str(ROOT / ".venv" / "bin" / "python"), "manage.py"]
-    subprocess.run([*manage, "migrate", "--noinput", "-v", "0"], cwd=ROOT, check=True)
-    subprocess.run(
-        [*manage, "demo_county", "--seed", "1", "--scale", str(scale), "--if-empty"],
-        cwd=ROOT,
-        check=True,
-    )
-
-
 def timed(call) -> tuple[float, object]:
     started = time.perf_counter()
     result = call()
@@ -74,13 +52,9 @@ def main() -> None:
     parser.add_argument("--scale", type=int, default=50)
     parser.add_argument("--repeats", type=int, default=7)
     args = parser.parse_args()
-    os.environ["GISGOV_DB_NAME"] = f"gisgov_bench_{args.scale}"
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "gisgov.settings")
-    ensure_database(args.scale)
-
-    import django
-
-    django.setup()
+    prepare_database(f"gisgov_bench_{args.scale}")
+    load_demo(scale=args.scale)
+    setup_django()
     from django.contrib.auth import get_user_model
     from django.db import connection
     from django.test import Client

@@ -11,14 +11,11 @@ several runs on both tables. Prints `RESULT partitions ...` last.
 
 import argparse
 import json
-import os
 import statistics
-import subprocess
-import sys
 import time
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+from demo import load_demo, prepare_database, setup_django
+
 RUNS = 7
 PEER = "bench_incidents_unpartitioned"
 
@@ -70,21 +67,9 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=1)
     args = parser.parse_args()
 
-    os.environ["GISGOV_DB_NAME"] = f"gisgov_bench_partitions_{args.scale}"
-    python = str(ROOT / ".venv" / "bin" / "python")
-    if "DATABASE_URL" not in os.environ:
-        subprocess.run([str(ROOT / "scripts" / "pg.sh"), "start"], check=True)
-    for command in (
-        ["migrate", "--noinput", "-v", "0"],
-        ["demo_county", "--seed", str(args.seed), "--scale", str(args.scale), "--if-empty"],
-    ):
-        subprocess.run([python, "manage.py", *command], cwd=ROOT, check=True)
-
-    sys.path.insert(0, str(ROOT))
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "gisgov.settings")
-    import django
-
-    django.setup()
+    prepare_database(f"gisgov_bench_partitions_{args.scale}")
+    load_demo(scale=args.scale, seed=args.seed)
+    setup_django()
     from django.db import connection
 
     with connection.cursor() as cursor:

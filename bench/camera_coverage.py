@@ -1,6 +1,6 @@
 """Times camera coverage on the demo county, in a database of its own.
 
-    .venv/bin/python bench/coverage.py --scale 5
+    .venv/bin/python bench/camera_coverage.py --scale 5
 
 Loads the demo county once (sectors are computed by the triggers as cameras arrive), then
 times the full rebuild of every camera's sector (`rebuild_camera_sectors`), the coverage of
@@ -9,13 +9,9 @@ Prints `RESULT coverage ...` last.
 """
 
 import argparse
-import os
-import subprocess
-import sys
 import time
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+from demo import load_demo, prepare_database, setup_django
 
 
 def timed(label: str, action):
@@ -32,30 +28,15 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=1)
     args = parser.parse_args()
 
-    os.environ["GISGOV_DB_NAME"] = f"gisgov_bench_coverage_{args.scale}"
-    python = str(ROOT / ".venv" / "bin" / "python")
-    if "DATABASE_URL" not in os.environ:
-        subprocess.run([str(ROOT / "scripts" / "pg.sh"), "start"], check=True)
-    subprocess.run([python, "manage.py", "migrate", "--noinput", "-v", "0"], cwd=ROOT, check=True)
-    demo = [python, "manage.py", "demo_county", "--seed", str(args.seed)]
+    prepare_database(f"gisgov_bench_coverage_{args.scale}")
     load, load_seconds = timed(
         "demo load (if empty; sectors by the triggers)",
-        lambda: subprocess.run(
-            [*demo, "--scale", str(args.scale), "--if-empty"],
-            cwd=ROOT,
-            check=True,
-            capture_output=True,
-            text=True,
-        ),
+        lambda: load_demo(scale=args.scale, seed=args.seed),
     )
     # --if-empty skips a county loaded by an earlier run: its time is then no load time.
     loaded = f"{load_seconds:.1f}" if "loaded in" in load.stdout else "already"
 
-    sys.path.insert(0, str(ROOT))
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "gisgov.settings")
-    import django
-
-    django.setup()
+    setup_django()
     from datetime import UTC, datetime
 
     from layers.areas.models import AdminArea, AreaLevel
