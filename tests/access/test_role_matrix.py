@@ -178,20 +178,24 @@ def open311_requests(actor, layer, model):
     return {row["service_request_id"] for row in response.json()}
 
 
-def heatmap_hexbins(actor, layer, model):
-    """Incidents per hexagon: the rows lying in a hexagon that counts any (an aggregate)."""
-    if layer != "incidents":
-        return None
-    response = actor.client.get("/api/v1/heatmaps/hexbins/", {"from": "2000-01-01"})
-    if response.status_code in REFUSED:
-        return set()
-    assert response.status_code == 200, (response.status_code, response.content[:300])
+def _in_counting_hexagons(response, model) -> set[int]:
+    """The rows lying in a hexagon of the answer that counts any incident."""
     seen = set()
     for feature in response.json()["features"]:
         if feature["properties"]["incidents"]:
             hexagon = GEOSGeometry(json.dumps(feature["geometry"]), srid=4326)
             seen |= set(model.objects.filter(location__within=hexagon).values_list("pk", flat=True))
     return seen
+
+
+def heatmap_hexbins(actor, layer, model):
+    """Incidents per hexagon: the rows lying in a hexagon that counts any (an aggregate)."""
+    if layer != "incidents":
+        return None
+    response = actor.client.get("/api/v1/heatmaps/hexbins/", {"from": "2000-01-01"})
+    if not _answered(response):
+        return set()
+    return _in_counting_hexagons(response, model)
 
 
 def coverage_sectors(actor, layer, model):
@@ -216,12 +220,7 @@ def heatmap_hotspots(actor, layer, model):
     response = actor.client.get("/api/v1/heatmaps/hotspots/", {"from": "2000-01-01"})
     if not _answered(response, *EMPTY_ANALYSIS):
         return set()
-    seen = set()
-    for feature in response.json()["features"]:
-        if feature["properties"]["incidents"]:
-            hexagon = GEOSGeometry(json.dumps(feature["geometry"]), srid=4326)
-            seen |= set(model.objects.filter(location__within=hexagon).values_list("pk", flat=True))
-    return seen
+    return _in_counting_hexagons(response, model)
 
 
 def heat_tiles(actor, layer, model):
