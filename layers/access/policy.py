@@ -145,6 +145,13 @@ def scoped_to(user, layer: str, queryset: QuerySet) -> QuerySet:
     return queryset.filter(_default_scope(user, role, layer))
 
 
+def sees_whole_deployment(user) -> bool:
+    """A superuser, a city administrator, or an account no role narrows (its model permissions
+    and token scopes still apply)."""
+    role = role_of(user)
+    return role is None or user.is_superuser or role.kind == "city_admin"
+
+
 def area_in_scope(request, area) -> bool:
     """Whether an analysis of this whole area (statistics, workload, heatmaps) may be shown to
     this request: the area lies inside what its token and its role cover."""
@@ -153,10 +160,9 @@ def area_in_scope(request, area) -> bool:
     if token_area is not None and not area.code.startswith(code_prefix(token_area.code)):
         return False
     user = getattr(request, "user", None)
-    role = role_of(user)
-    if role is None or user.is_superuser or role.kind == "city_admin":
+    if sees_whole_deployment(user):
         return True
-    return any(area.code.startswith(prefix) for prefix in _scope_prefixes(user, role))
+    return any(area.code.startswith(prefix) for prefix in _scope_prefixes(user, role_of(user)))
 
 
 def analysis_prefixes(request) -> list[str] | None:
@@ -169,10 +175,9 @@ def analysis_prefixes(request) -> list[str] | None:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return []
-    role = role_of(user)
-    if role is None or user.is_superuser or role.kind == "city_admin":
+    if sees_whole_deployment(user):
         return None if token_area is None else [code_prefix(token_area.code)]
-    prefixes = _scope_prefixes(user, role)
+    prefixes = _scope_prefixes(user, role_of(user))
     if token_area is None:
         return prefixes
     token_prefix = code_prefix(token_area.code)
@@ -210,8 +215,8 @@ def is_area_limited(request) -> bool:
     token = _token(request)
     if token is not None and token.area is not None:
         return True
-    role = role_of(getattr(request, "user", None))
-    return role is not None and role.kind != "city_admin" and not request.user.is_superuser
+    user = getattr(request, "user", None)
+    return user is not None and user.is_authenticated and not sees_whole_deployment(user)
 
 
 def role_of(user):

@@ -84,7 +84,10 @@ class PlanViewSet(viewsets.ViewSet):
     permission_classes = [PlanPermission]
 
     def _visible_plans(self):
-        areas = policy.visible(self.request, "areas", AdminArea.objects.all())
+        # A plan shows grid workloads (incident counts) and proposes grid changes: it is for
+        # the areas the person's role and token cover, as grid workload is, although the
+        # areas themselves are public.
+        areas = policy.changeable(self.request, "areas", AdminArea.objects.all())
         return Plan.objects.filter(parent__in=areas).select_related(
             "parent", "created_by", "decided_by"
         )
@@ -131,7 +134,7 @@ class PlanViewSet(viewsets.ViewSet):
         parent = AdminArea.objects.filter(code=code).first() if isinstance(code, str) else None
         if parent is None:
             raise ValidationError({"parent": [_("Give the division code of a village or town.")]})
-        if not policy.visible(self.request, "areas", AdminArea.objects.filter(pk=parent.pk)):
+        if not policy.area_in_scope(self.request, parent):
             raise PermissionDenied(_("%(code)s is outside your area.") % {"code": parent.code})
         target_kind = data.get("target_kind", TargetKind.WORKLOAD)
         if target_kind not in TargetKind.values:

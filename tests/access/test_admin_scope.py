@@ -13,13 +13,17 @@ from layers.audit.models import Change
 from layers.departments.models import Department
 from layers.grids.models import Grid
 from layers.incidents.models import Incident
+from layers.jobs.models import JobRun
 from layers.keysites.models import KeySite
 from tests import factories as f
 from tests.factories import LAT, LON
 
 pytestmark = pytest.mark.django_db
 WEST, EAST = "419821101", "419821102"
-APPS = ["areas", "grids", "buildings", "cameras", "keysites", "incidents", "departments", "audit"]
+APPS = [
+    *("areas", "grids", "buildings", "cameras", "keysites", "incidents", "departments", "audit"),
+    "jobs",
+]
 
 
 @pytest.fixture
@@ -173,3 +177,11 @@ def test_a_department_is_only_placed_in_the_roles_areas(west):
     )
     assert response.status_code == 200 and "area" in response.context["adminform"].form.errors
     assert not Department.objects.filter(name="east water").exists()
+
+
+def test_a_supervisor_lists_only_the_jobs_they_started(west, django_user_model):
+    mine = JobRun.objects.create(
+        kind="import", created_by=django_user_model.objects.get(username="west-supervisor")
+    )
+    JobRun.objects.create(kind="import", created_by=django_user_model.objects.create_user("other"))
+    assert _listed(west, "/admin/jobs/jobrun/") == {mine.pk}

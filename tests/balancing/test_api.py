@@ -6,6 +6,7 @@ import pytest
 from django.contrib.auth.models import Permission
 from rest_framework.test import APIClient
 
+from layers.access.models import Role
 from layers.balancing.models import Plan, PlanStatus
 from layers.buildings.models import Building
 from layers.grids.models import Grid, GridStaff
@@ -17,6 +18,7 @@ from tests.factories import LAT, LON
 pytestmark = pytest.mark.django_db
 
 PLANS = "/api/v1/balancing/plans/"
+PLAN_PERMISSIONS = ["change_grid", "view_plan"]
 HOUSEHOLDS = {"per_weighted_incident": 0, "per_km2": 0, "per_km_travel": 0}
 
 
@@ -171,6 +173,30 @@ def test_plans_need_a_login_and_grid_edit_rights(village, heavy_west, django_use
     editor = APIClient()
     editor.force_authenticate(editor_user)
     assert create(editor, village).status_code == 201
+
+
+def test_plans_follow_the_roles_area(superuser_client, village, heavy_west, django_user_model):
+    """A plan shows workloads (incident counts): another township's supervisor neither sees
+    nor makes one, in the API or the admin."""
+    plan = create(superuser_client, village).json()["id"]
+    east = f.area("419821102000", 4, f.rectangle(LON + 0.2, LAT - 0.2, LON + 0.3, LAT + 0.2))
+    clients = {}
+    for name, area in (("west", village.parent), ("east", east)):
+        user = django_user_model.objects.create_user(f"supervisor-{name}", is_staff=True)
+        user.user_permissions.add(*Permission.objects.filter(codename__in=PLAN_PERMISSIONS))
+        Role.objects.create(user=user, kind="supervisor", area=area)
+        clients[name] = APIClient()
+        clients[name].force_login(user)
+    west, east = clients["west"], clients["east"]
+
+    assert [p["id"] for p in west.get(PLANS).json()] == [plan]
+    assert west.get(f"{PLANS}{plan}/").status_code == 200
+    assert west.get(f"/admin/balancing/plan/{plan}/change/").status_code == 200
+    assert east.get(PLANS).json() == []
+    assert east.get(f"{PLANS}{plan}/").status_code == 404
+    assert east.get(f"/admin/balancing/plan/{plan}/change/").status_code == 404
+    assert create(east, village).status_code == 403
+    assert create(west, village).status_code == 201
 
 
 def test_a_plan_that_would_break_the_tiling_is_refused_whole(superuser_client, village, heavy_west):
