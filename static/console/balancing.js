@@ -44,16 +44,7 @@
     { id: "plan", label: _("The plan's grids"), layers: ["plan-line"], legend: [{ kind: "line", colour: PLAN_COLOUR, text: _("A grid of the chosen plan (dashed)") }] },
     { id: "moved", label: _("Moved buildings"), layers: ["moved-circle"], legend: [{ kind: "circle", colour: MOVED_COLOUR, text: _("A building the plan moves to another grid") }] },
   ];
-  const shown = new Set(groups.map((group) => group.id));
-
-  const switcher = C.layerSwitcher(map, groups, {
-    shownIds: () => [...shown],
-    toggle: (id, checked) => {
-      if (checked) shown.add(id);
-      else shown.delete(id);
-      switcher.apply();
-    },
-  });
+  const switcher = C.layerSwitcher(map, groups);
 
   function fitTo(collection) {
     const bounds = new maplibregl.LngLatBounds();

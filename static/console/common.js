@@ -178,11 +178,23 @@
 
   /**
    * The layer switcher in #layer-list: a checkbox, a legend and a status note per group of
-   * MapLibre layers. `shownIds()` names the groups the user wants; `toggle(id, checked)` records
-   * a change (and re-applies). A group with `available()` false stays hidden whatever the user
-   * wants (an imagery layer with no image yet). `render()` after a group's legend changes.
+   * MapLibre layers. `shownIds()` names the groups the user wants and `toggle(id, checked)`
+   * records a change, for a page that keeps them elsewhere (the URL); otherwise the switcher
+   * keeps them itself, starting from `initial`. A group with `available()` false stays hidden
+   * whatever the user wants (an imagery layer with no image yet). `render()` after a group's
+   * legend changes.
    */
-  function layerSwitcher(map, groups, { shownIds, toggle }) {
+  function layerSwitcher(map, groups, { initial = groups.map((group) => group.id), shownIds, toggle } = {}) {
+    if (!shownIds) {
+      const shown = new Set(initial);
+      shownIds = () => [...shown];
+      toggle = (id, checked) => {
+        if (checked) shown.add(id);
+        else shown.delete(id);
+        apply();
+      };
+    }
+
     function render() {
       const list = document.getElementById("layer-list");
       list.replaceChildren();

@@ -56,16 +56,7 @@
     { id: "strips", label: _("Disputed strips"), layers: ["strips-fill"], legend: [{ colour: STRIP_COLOUR, text: _("Held by one boundary of the chosen pair only") }] },
     { id: "imagery", label: _("Imagery"), layers: ["imagery-raster"], legend: [], available: () => images.length > 0 },
   ];
-  const shown = new Set(["claims", "references", "strips", "imagery"]);
-
-  const switcher = C.layerSwitcher(map, groups, {
-    shownIds: () => [...shown],
-    toggle: (id, checked) => {
-      if (checked) shown.add(id);
-      else shown.delete(id);
-      switcher.apply();
-    },
-  });
+  const switcher = C.layerSwitcher(map, groups);
 
   // ---- the cases ------------------------------------------------------------------------------
   function features(data) {

@@ -152,25 +152,39 @@ def test_an_import_killed_half_way_writes_nothing(tmp_path):
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
+    # Killed once its transaction has begun writing (the staging copy is under way).
+    _kill_once_writing(
+        importer,
+        marker,
+        "SELECT count(*) FROM pg_stat_activity WHERE application_name = %s"
+        " AND xact_start IS NOT NULL AND backend_xid IS NOT NULL",
+        settle=0.3,
+    )
+    assert KeySite.objects.count() == before
+    assert Change.objects.count() == changes_before
+
+
+def _kill_once_writing(
+    process, marker: str, writing_sql: str, *, settle: float = 0, after_kill=lambda: None
+) -> None:
+    """SIGKILLs `process` (connected as application_name `marker`) once `writing_sql` counts
+    it as having written in its transaction, then (after `after_kill`, e.g. releasing a lock
+    its server process waits on) waits until the server has rolled it back."""
     try:
-        # Kill it once its transaction has begun writing (the staging copy is under way).
         deadline = time.monotonic() + 120
         with connection.cursor() as cursor:
             while time.monotonic() < deadline:
-                cursor.execute(
-                    "SELECT count(*) FROM pg_stat_activity WHERE application_name = %s"
-                    " AND xact_start IS NOT NULL AND backend_xid IS NOT NULL",
-                    [marker],
-                )
+                cursor.execute(writing_sql, [marker])
                 if cursor.fetchone()[0]:
                     break
-                assert importer.poll() is None, "the import ended before it could be killed"
+                assert process.poll() is None, "it ended before it could be killed"
                 time.sleep(0.05)
             else:
-                pytest.fail("the import never started writing")
-        time.sleep(0.3)
-        importer.send_signal(signal.SIGKILL)
-        importer.wait(timeout=30)
+                pytest.fail("it never started writing")
+        time.sleep(settle)
+        process.send_signal(signal.SIGKILL)
+        process.wait(timeout=30)
+        after_kill()
         with connection.cursor() as cursor:
             for _ in range(200):  # the server notices the dead client and rolls back
                 cursor.execute(
@@ -180,11 +194,9 @@ def test_an_import_killed_half_way_writes_nothing(tmp_path):
                     break
                 time.sleep(0.1)
     finally:
-        if importer.poll() is None:
-            importer.kill()
-    assert importer.returncode == -signal.SIGKILL
-    assert KeySite.objects.count() == before
-    assert Change.objects.count() == changes_before
+        if process.poll() is None:
+            process.kill()
+    assert process.returncode == -signal.SIGKILL
 
 
 def _grids_state() -> dict:
@@ -245,38 +257,17 @@ def test_a_plan_application_killed_half_way_changes_no_grid(two_grids, django_us
         stderr=subprocess.DEVNULL,
     )
     try:
-        deadline = time.monotonic() + 120
-        with connection.cursor() as cursor:
-            while time.monotonic() < deadline:
-                cursor.execute(
-                    "SELECT count(*) FROM pg_stat_activity a JOIN pg_locks l USING (pid)"
-                    " WHERE a.application_name = %s AND a.wait_event_type = 'Lock'"
-                    " AND l.relation = 'grids_grid'::regclass AND l.mode = 'RowExclusiveLock'"
-                    " AND l.granted",
-                    [marker],
-                )
-                if cursor.fetchone()[0]:
-                    break
-                assert applier.poll() is None, "the application ended before it could be killed"
-                time.sleep(0.05)
-            else:
-                pytest.fail("the application never wrote to the grids")
-        applier.send_signal(signal.SIGKILL)
-        applier.wait(timeout=30)
-        blocker.rollback()
-        with connection.cursor() as cursor:
-            for _ in range(200):  # the server notices the dead client and rolls back
-                cursor.execute(
-                    "SELECT count(*) FROM pg_stat_activity WHERE application_name = %s", [marker]
-                )
-                if cursor.fetchone()[0] == 0:
-                    break
-                time.sleep(0.1)
+        _kill_once_writing(
+            applier,
+            marker,
+            "SELECT count(*) FROM pg_stat_activity a JOIN pg_locks l USING (pid)"
+            " WHERE a.application_name = %s AND a.wait_event_type = 'Lock'"
+            " AND l.relation = 'grids_grid'::regclass AND l.mode = 'RowExclusiveLock'"
+            " AND l.granted",
+            after_kill=blocker.rollback,
+        )
     finally:
         blocker.close()
-        if applier.poll() is None:
-            applier.kill()
-    assert applier.returncode == -signal.SIGKILL
     assert _grids_state() == before
     assert Plan.objects.get().status == PlanStatus.DRAFT
 
