@@ -2,10 +2,11 @@ from django.contrib import admin
 
 from layers.audit.api import changes_visible_to
 from layers.audit.models import Change
+from layers.common.admin import ReadOnlyAdmin
 
 
 @admin.register(Change)
-class ChangeAdmin(admin.ModelAdmin):
+class ChangeAdmin(ReadOnlyAdmin, admin.ModelAdmin):
     """Read-only: changes are written by the database trigger and never edited."""
 
     list_display = ["at", "table_name", "row_id", "action", "actor", "ip", "area_code"]
@@ -19,12 +20,3 @@ class ChangeAdmin(admin.ModelAdmin):
 
     def get_readonly_fields(self, request, obj=None):
         return [field.name for field in Change._meta.fields]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

@@ -71,6 +71,20 @@ class MapAdmin(GISModelAdmin):
         return super().formfield_for_dbfield(db_field, request, **kwargs)
 
 
+class ReadOnlyAdmin:
+    """Rows the database writes (audit, computed sectors, histories): shown, never edited by
+    hand. Put it first in the bases."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 class ScopedAdmin:
     """An admin that shows what the access policy lets the person read and changes only what
     their role covers (layers.access.policy), as the API does: a township supervisor's admin

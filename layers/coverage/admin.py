@@ -1,11 +1,11 @@
 from django.contrib import admin
 
-from layers.common.admin import MapAdmin, ScopedAdmin
+from layers.common.admin import MapAdmin, ReadOnlyAdmin, ScopedAdmin
 from layers.coverage.models import CameraSector
 
 
 @admin.register(CameraSector)
-class CameraSectorAdmin(ScopedAdmin, MapAdmin):
+class CameraSectorAdmin(ReadOnlyAdmin, ScopedAdmin, MapAdmin):
     """Sectors are the database's to compute: shown on the map, never edited by hand."""
 
     scope_layer = "cameras"
@@ -14,12 +14,3 @@ class CameraSectorAdmin(ScopedAdmin, MapAdmin):
     list_display = ["camera", "visible_area_m2", "sector_area_m2", "obstacles", "computed_at"]
     search_fields = ["camera__code", "camera__name"]
     list_select_related = ["camera"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

@@ -39,6 +39,7 @@ from layers.coverage.tasks import SUGGESTIONS_JOB_KIND, site_suggestions_enqueue
 from layers.heatmaps.hotspots import MIN_HEX_SIZE_M
 from layers.heatmaps.selection import InvalidParameters, TooFewIncidents, parse_selection
 from layers.jobs.models import JobRun
+from layers.jobs.services import job_state
 from layers.keysites.models import KeySiteKind
 
 DEFAULT_WINDOW = timedelta(days=365)
@@ -491,13 +492,4 @@ class SuggestionJobView(CoverageView):
 
 
 def job_body(request, job: JobRun) -> dict:
-    return {
-        "job": job.pk,
-        "status": job.status,
-        "done": job.done,
-        "total": job.total,
-        "percent": job.percent,
-        "message": job.message,
-        "status_url": request.build_absolute_uri(f"/api/v1/coverage/suggestions/{job.pk}/"),
-        "result": job.result,
-    }
+    return job_state(job, request.build_absolute_uri(f"/api/v1/coverage/suggestions/{job.pk}/"))

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from layers.common.admin import MapAdmin, ScopedAdmin
+from layers.common.admin import MapAdmin, ReadOnlyAdmin, ScopedAdmin
 from layers.disputes.models import (
     Claim,
     DisputeCase,
@@ -63,19 +63,10 @@ class FieldVisitAdmin(ScopedAdmin, MapAdmin):
 
 
 @admin.register(HistoryEntry)
-class HistoryEntryAdmin(ScopedAdmin, admin.ModelAdmin):
+class HistoryEntryAdmin(ReadOnlyAdmin, ScopedAdmin, admin.ModelAdmin):
     """The trigger-written history, read-only; a case's own history is its API's `history`."""
 
     scope_layer = None
 
     list_display = ["at", "table", "row_id", "operation", "actor"]
     list_filter = ["table", "operation"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

@@ -23,6 +23,7 @@ from layers.common.maps import map_page_response
 from layers.heatmaps import density, hotspots, maps, render, selection, services, tasks
 from layers.heatmaps.selection import InvalidParameters, TooFewIncidents
 from layers.jobs.models import JobRun
+from layers.jobs.services import job_state
 
 DENSITY_FORMATS = ("json", "geotiff", "png")
 HOTSPOT_FORMATS = ("geojson", "html")
@@ -132,17 +133,7 @@ def job_view(request, job_id: int):
     )
     if not mine:
         return JsonResponse({"detail": _("No such hot-spot job of yours.")}, status=404)
-    return JsonResponse(
-        {
-            "job": job.pk,
-            "status": job.status,
-            "done": job.done,
-            "total": job.total,
-            "percent": job.percent,
-            "message": job.message,
-            "result": job.result,
-        }
-    )
+    return JsonResponse(job_state(job, request.build_absolute_uri()))
 
 
 @incidents_endpoint

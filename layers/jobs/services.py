@@ -10,6 +10,20 @@ from layers.jobs.models import JobRun, JobStatus
 UPDATE_PROGRESS = f"UPDATE {JobRun._meta.db_table} SET done = %s, total = %s WHERE id = %s"
 
 
+def job_state(job: JobRun, status_url: str) -> dict:
+    """What a client following a job reads: its status, progress and, once done, its result."""
+    return {
+        "job": job.pk,
+        "status": job.status,
+        "done": job.done,
+        "total": job.total,
+        "percent": job.percent,
+        "message": job.message,
+        "status_url": status_url,
+        "result": job.result,
+    }
+
+
 def job_create(*, kind: str, parameters: dict, user=None) -> JobRun:
     """Records a job the caller is about to put on the queue."""
     return JobRun.objects.create(kind=kind, parameters=parameters, created_by=user)
