@@ -25,6 +25,26 @@ def integer_in_range(
     return int(text)
 
 
+def finite_number(
+    name: str, text: str | None, *, default: float | None, positive: bool = False
+) -> float | None:
+    """A finite number (above 0 when `positive`); `default` when absent."""
+    if text is None or text == "":
+        return default
+    try:
+        value = float(text)
+    except ValueError:
+        value = math.nan
+    if not math.isfinite(value) or (positive and value <= 0):
+        problem = (
+            _("%(name)s is a positive number, not %(text)r.")
+            if positive
+            else _("%(name)s is not a number: %(text)r")
+        )
+        raise ValueError(problem % {"name": name, "text": text})
+    return value
+
+
 def bbox_numbers(text: str, *, heights_allowed: bool = False) -> tuple[float, float, float, float]:
     """The four corner numbers of `a,b,c,d` (or `a,b,h1,c,d,h2` with heights, dropped), as written:
     the caller knows the axis order of its CRS."""

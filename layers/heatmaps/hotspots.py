@@ -23,6 +23,7 @@ from scipy import sparse, stats
 from scipy.spatial import cKDTree
 
 from layers.areas.models import AdminArea
+from layers.common.parameters import finite_number
 from layers.common.sql import template
 from layers.heatmaps.selection import (
     UNASSIGNED_AREA,
@@ -213,17 +214,8 @@ def _region_ids(sel: Selection) -> list[int]:
 
 
 def _metres(params, name: str, default, errors: dict):
-    text = params.get(name)
-    if text in (None, ""):
-        return default
     try:
-        value = float(text)
-    except ValueError:
-        value = math.nan
-    if not math.isfinite(value) or value <= 0:
-        errors[name] = _("%(name)s is a positive number of metres, not %(text)r.") % {
-            "name": name,
-            "text": text,
-        }
+        return finite_number(name, params.get(name), default=default, positive=True)
+    except ValueError as problem:
+        errors[name] = str(problem)
         return None
-    return value

@@ -7,6 +7,7 @@ import numpy as np
 from django.conf import settings
 from django.utils.translation import gettext as _
 
+from layers.common.parameters import finite_number
 from layers.heatmaps import density, selection
 from layers.heatmaps.selection import InvalidParameters, Selection
 
@@ -104,14 +105,8 @@ def density_map(sel: Selection, options: DensityOptions, grid: density.Grid | No
 
 
 def _number(params, name: str, default: float, errors: dict) -> float | None:
-    text = params.get(name)
-    if text in (None, ""):
-        return default
     try:
-        value = float(text)
-    except ValueError:
-        value = math.nan
-    if not math.isfinite(value):
-        errors[name] = _("%(name)s is not a number: %(text)r") % {"name": name, "text": text}
+        return finite_number(name, params.get(name), default=default)
+    except ValueError as problem:
+        errors[name] = str(problem)
         return None
-    return value

@@ -4,7 +4,6 @@ Incidents are not public: every endpoint asks the access policy (read_refusal on
 layer, and the incidents it may see through selection.parse_selection).
 """
 
-import math
 from functools import wraps
 
 import numpy as np
@@ -20,6 +19,7 @@ from layers.access import policy
 from layers.access.requests import authenticate
 from layers.common.constants import STORAGE_SRID, WEB_MERCATOR_SRID
 from layers.common.maps import map_page_response
+from layers.common.parameters import finite_number
 from layers.heatmaps import density, hotspots, maps, render, selection, services, tasks
 from layers.heatmaps.selection import InvalidParameters, TooFewIncidents
 from layers.jobs.models import JobRun
@@ -222,14 +222,11 @@ def _density_summary(result: services.DensityMap, maximum: float) -> dict:
 
 
 def _colour_max(params, values, default: float | None = None) -> float:
-    text = params.get("max")
-    if text:
-        try:
-            value = float(text)
-        except ValueError:
-            value = math.nan
-        if not math.isfinite(value) or value <= 0:
-            raise InvalidParameters({"max": _("max is a positive density (per km²).")})
+    try:
+        value = finite_number("max", params.get("max"), default=None, positive=True)
+    except ValueError as problem:
+        raise InvalidParameters({"max": str(problem)}) from None
+    if value is not None:
         return value
     if default is not None:
         return default
