@@ -5,7 +5,6 @@ and a balancing plan's application killed half-way (nothing written), and `make 
 import json
 import os
 import signal
-import socket
 import subprocess
 import sys
 import threading
@@ -24,16 +23,10 @@ from layers.grids.models import GridStaff
 from layers.keysites.models import KeySite
 from tests import factories as f
 from tests.balancing.conftest import lattice, two_grids, village  # noqa: F401 (fixtures)
+from tests.servers import ROOT, free_port, gunicorn
 
 SERVED = {200, 204}  # 204: an empty tile
-ROOT = Path(__file__).resolve().parents[2]
 PG = ROOT / "scripts" / "pg.sh"
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def _db_env(**extra) -> dict:
@@ -323,7 +316,7 @@ def test_postgres_restarted_under_load_gives_clean_503s_and_recovers(tmp_path):
     """A cluster of the test's own (a copy of the test database), a gunicorn serving it, and
     PostgreSQL stopped and started while clients read."""
     f.small_county()
-    port = _free_port()
+    port = free_port()
     cluster_env = {
         **os.environ,
         "GISGOV_DATA_DIR": str(tmp_path / "cluster"),
@@ -336,7 +329,6 @@ def test_postgres_restarted_under_load_gives_clean_503s_and_recovers(tmp_path):
             [str(PG), "socket-dir"], env=cluster_env, check=True, capture_output=True, text=True
         ).stdout.strip()
     ).parent
-    server = None
     try:
         dump = subprocess.run(
             [
@@ -372,29 +364,8 @@ def test_postgres_restarted_under_load_gives_clean_503s_and_recovers(tmp_path):
             check=True,
             capture_output=True,
         )
-        web_port = _free_port()
-        server = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "gunicorn",
-                "gisgov.wsgi",
-                "--bind",
-                f"127.0.0.1:{web_port}",
-                "--workers",
-                "2",
-                "--timeout",
-                "30",
-            ],
-            cwd=ROOT,
-            env={**cluster_env, "GISGOV_ANONYMOUS_RATE": "0", "GISGOV_LOG_LEVEL": "CRITICAL"},
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        base_url = f"http://127.0.0.1:{web_port}"
-        _wait_until_serving(base_url)
-
-        with Load(base_url) as load:
+        env = {**cluster_env, "GISGOV_ANONYMOUS_RATE": "0", "GISGOV_LOG_LEVEL": "CRITICAL"}
+        with gunicorn(env) as (base_url, _server), Load(base_url) as load:
             time.sleep(2)
             subprocess.run([str(PG), "stop"], env=cluster_env, check=True, capture_output=True)
             stopped_at = time.monotonic()
@@ -420,20 +391,5 @@ def test_postgres_restarted_under_load_gives_clean_503s_and_recovers(tmp_path):
         assert recovered and not late, f"did not recover by itself: {late[:10]}"
         assert {o[1] for o in recovered} == set(Load.PATHS)
     finally:
-        if server is not None:
-            server.terminate()
-            server.wait(timeout=30)
         subprocess.run([str(PG), "stop"], env=cluster_env, capture_output=True)
         subprocess.run(["rm", "-rf", str(cluster_dir)], check=False)
-
-
-def _wait_until_serving(base_url: str):
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            if requests.get(base_url + "/ogc/", timeout=2).status_code == 200:
-                return
-        except requests.RequestException:
-            pass
-        time.sleep(0.2)
-    pytest.fail("gunicorn did not start")

@@ -7,11 +7,9 @@ import os
 import re
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import textwrap
-import time
 from pathlib import Path
 
 import pytest
@@ -20,6 +18,7 @@ from django.db import connection
 
 from layers.access.services import api_token_create
 from tests import factories as f
+from tests.servers import free_port, gunicorn, wait_until_answering
 from tests.tiles.conftest import tile_url
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -30,12 +29,6 @@ pytestmark = [
     pytest.mark.django_db(transaction=True),
     pytest.mark.skipif(not Path(NGINX).exists(), reason="nginx is installed by scripts/sysdeps.sh"),
 ]
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def _copy_like_the_dockerfile(app: Path) -> None:
@@ -51,10 +44,10 @@ def _copy_like_the_dockerfile(app: Path) -> None:
             shutil.copy2(ROOT / source, target)
 
 
-def _nginx_config(tmp: Path, web_port: int, port: int, static_root: Path) -> Path:
+def _nginx_config(tmp: Path, web_url: str, port: int, static_root: Path) -> Path:
     site = (DOCKER / "nginx.conf").read_text()
     replacements = {
-        "server web:8000;": f"server 127.0.0.1:{web_port};",
+        "server web:8000;": f"server {web_url.removeprefix('http://')};",
         "listen 80;": f"listen 127.0.0.1:{port};",
         "/var/cache/nginx/tiles": str(tmp / "tiles"),
         "alias /static/;": f"alias {static_root}/;",
@@ -83,19 +76,6 @@ def _nginx_config(tmp: Path, web_port: int, port: int, static_root: Path) -> Pat
         )
     )
     return main
-
-
-def _wait_for(url: str, process: subprocess.Popen) -> None:
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        assert process.poll() is None, f"{process.args[:3]} exited with {process.returncode}"
-        try:
-            if requests.get(url, timeout=2).status_code < 500:
-                return
-        except requests.RequestException:
-            pass
-        time.sleep(0.2)
-    pytest.fail(f"nothing answered {url}")
 
 
 def test_the_image_layout_serves_behind_nginx_with_its_tile_cache(tmp_path, django_user_model):
@@ -139,66 +119,53 @@ def test_the_image_layout_serves_behind_nginx_with_its_tile_cache(tmp_path, djan
     static_root = app / ".data" / "staticfiles"
     assert (static_root / "console" / "common.js").exists()
 
-    web_port, port = _free_port(), _free_port()
-    config = _nginx_config(tmp_path, web_port, port, static_root)
+    port = free_port()
     for folder in ("tiles", "body", "proxy"):
         (tmp_path / folder).mkdir()
-    checked = subprocess.run(
-        [NGINX, "-t", "-c", str(config), "-p", str(tmp_path)], capture_output=True, text=True
-    )
-    assert checked.returncode == 0, checked.stderr
-
-    web = subprocess.Popen(
-        [
-            *(sys.executable, "-m", "gunicorn", "gisgov.wsgi"),
-            *("--bind", f"127.0.0.1:{web_port}", "--workers", "2", "--timeout", "60"),
-        ],
-        cwd=app,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    nginx = subprocess.Popen(
-        [NGINX, "-c", str(config), "-p", str(tmp_path), "-g", "daemon off;"],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        _wait_for(f"http://127.0.0.1:{web_port}/ogc/", web)
-        _wait_for(f"{base}/nginx-health", nginx)
-
-        page = requests.get(f"{base}/login/", timeout=10)
-        assert page.status_code == 200 and "Content-Security-Policy" in page.headers
-        script = requests.get(f"{base}/static/console/common.js", timeout=10)
-        assert script.status_code == 200 and "public" in script.headers["Cache-Control"]
-        assert requests.get(f"{base}/media/anything.jpg", timeout=10).status_code == 404
-
-        public = f"{base}{tile_url('areas', f.LON, f.LAT, 10)}"
-        first, second = (requests.get(public, timeout=10) for _ in range(2))
-        assert first.status_code == second.status_code == 200
-        assert (first.headers["X-Cache-Status"], second.headers["X-Cache-Status"]) == (
-            "MISS",
-            "HIT",
+    with gunicorn(env, cwd=app) as (web_url, web):
+        config = _nginx_config(tmp_path, web_url, port, static_root)
+        checked = subprocess.run(
+            [NGINX, "-t", "-c", str(config), "-p", str(tmp_path)], capture_output=True, text=True
         )
-        assert first.content == second.content
+        assert checked.returncode == 0, checked.stderr
+        nginx = subprocess.Popen(
+            [NGINX, "-c", str(config), "-p", str(tmp_path), "-g", "daemon off;"],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        base = f"http://127.0.0.1:{port}"
+        try:
+            wait_until_answering(f"{base}/nginx-health", nginx)
 
-        # Incidents are never public: nginx must ask the app every time, credential and all.
-        private = f"{base}{tile_url('incidents', f.LON, f.LAT, 14)}"
-        bearer = {"Authorization": f"Bearer {key}"}
-        answers = [requests.get(private, headers=bearer, timeout=10) for _ in range(2)]
-        assert [a.status_code for a in answers] == [200, 200]
-        assert all(a.headers["X-Cache-Status"] != "HIT" for a in answers)
-        assert requests.get(private, timeout=10).status_code == 401
+            page = requests.get(f"{base}/login/", timeout=10)
+            assert page.status_code == 200 and "Content-Security-Policy" in page.headers
+            script = requests.get(f"{base}/static/console/common.js", timeout=10)
+            assert script.status_code == 200 and "public" in script.headers["Cache-Control"]
+            assert requests.get(f"{base}/media/anything.jpg", timeout=10).status_code == 404
 
-        # With the web server gone, the cached public tile is still served; nothing else is.
-        web.send_signal(signal.SIGTERM)
-        web.wait(timeout=30)
-        kept = requests.get(public, timeout=10)
-        assert kept.status_code == 200 and kept.content == first.content
-        assert requests.get(private, headers=bearer, timeout=10).status_code == 502
-    finally:
-        for process in (nginx, web):
-            if process.poll() is None:
-                process.terminate()
-                process.wait(timeout=30)
+            public = f"{base}{tile_url('areas', f.LON, f.LAT, 10)}"
+            first, second = (requests.get(public, timeout=10) for _ in range(2))
+            assert first.status_code == second.status_code == 200
+            assert (first.headers["X-Cache-Status"], second.headers["X-Cache-Status"]) == (
+                "MISS",
+                "HIT",
+            )
+            assert first.content == second.content
+
+            # Incidents are never public: nginx must ask the app every time, credential and all.
+            private = f"{base}{tile_url('incidents', f.LON, f.LAT, 14)}"
+            bearer = {"Authorization": f"Bearer {key}"}
+            answers = [requests.get(private, headers=bearer, timeout=10) for _ in range(2)]
+            assert [a.status_code for a in answers] == [200, 200]
+            assert all(a.headers["X-Cache-Status"] != "HIT" for a in answers)
+            assert requests.get(private, timeout=10).status_code == 401
+
+            # With the web server gone, the cached public tile is still served; nothing else is.
+            web.send_signal(signal.SIGTERM)
+            web.wait(timeout=30)
+            kept = requests.get(public, timeout=10)
+            assert kept.status_code == 200 and kept.content == first.content
+            assert requests.get(private, headers=bearer, timeout=10).status_code == 502
+        finally:
+            nginx.terminate()
+            nginx.wait(timeout=30)

@@ -5,7 +5,6 @@ own writes from the primary, and so does the same client for a moment afterwards
 import os
 import shutil
 import subprocess
-import sys
 import tempfile
 import time
 from pathlib import Path
@@ -19,7 +18,7 @@ from layers.access.services import api_token_create
 from layers.keysites.models import KeySite
 from tests import factories as f
 from tests.factories import LAT, LON
-from tests.trust.test_faults import ROOT, _free_port, _wait_until_serving
+from tests.servers import free_port, gunicorn
 
 PG_BIN = Path("/usr/lib/postgresql/15/bin")
 
@@ -37,7 +36,7 @@ def replica():
     base = Path(tempfile.mkdtemp(prefix="gisgov-replica-"))
     if os.geteuid() == 0:
         shutil.chown(base, "postgres")
-    data, port = base / "pg", _free_port()
+    data, port = base / "pg", free_port()
     primary_port = connection.settings_dict["PORT"]
     subprocess.run(
         _as_postgres(
@@ -122,7 +121,6 @@ def test_reads_go_to_the_replica_and_a_writer_reads_its_writes(replica, django_u
     )
 
     settings = connection.settings_dict
-    web_port = _free_port()
     env = {
         **os.environ,
         "GISGOV_PG_PORT": str(settings["PORT"]),
@@ -130,70 +128,54 @@ def test_reads_go_to_the_replica_and_a_writer_reads_its_writes(replica, django_u
         "GISGOV_REPLICA_URL": f"postgis://gisgov@127.0.0.1:{replica}/{settings['NAME']}",
         "GISGOV_ANONYMOUS_RATE": "0",
     }
-    server = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "gunicorn",
-            "gisgov.wsgi",
-            "--bind",
-            f"127.0.0.1:{web_port}",
-            "--workers",
-            "1",
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    base_url = f"http://127.0.0.1:{web_port}"
     auth = {"Authorization": f"Bearer {key}"}
-    try:
-        _wait_until_serving(base_url)
-        # The token's first use records it (a write: that request then reads the primary).
-        assert requests.get(f"{base_url}/api/v1/key-sites/", headers=auth).status_code == 200
-        _on_replica(replica, "SELECT pg_wal_replay_pause()")
-        hidden = KeySite.objects.create(
-            name="written on the primary only",
-            kind="school",
-            location=f"SRID=4326;POINT({LON} {LAT})",
-        )
-        listed = requests.get(f"{base_url}/api/v1/key-sites/?limit=1000", headers=auth).json()
-        assert hidden.pk not in {feature["id"] for feature in listed["features"]}, (
-            "a plain read was not served by the (paused) replica"
-        )
+    with gunicorn(env, workers=1) as (base_url, _server):
+        try:
+            # The token's first use records it (a write: that request then reads the primary).
+            assert requests.get(f"{base_url}/api/v1/key-sites/", headers=auth).status_code == 200
+            _on_replica(replica, "SELECT pg_wal_replay_pause()")
+            hidden = KeySite.objects.create(
+                name="written on the primary only",
+                kind="school",
+                location=f"SRID=4326;POINT({LON} {LAT})",
+            )
+            listed = requests.get(f"{base_url}/api/v1/key-sites/?limit=1000", headers=auth).json()
+            assert hidden.pk not in {feature["id"] for feature in listed["features"]}, (
+                "a plain read was not served by the (paused) replica"
+            )
 
-        payload = {
-            "type": "Feature",
-            "geometry": {"type": "Point", "coordinates": [LON, LAT]},
-            "properties": {
-                "category": "dispute",
-                "subcategory": "land",
-                "source": "patrol",
-                "title": "written through the router",
-                "reported_at": "2025-06-01T08:00:00+08:00",
-            },
-        }
-        writer = requests.Session()
-        created = writer.post(f"{base_url}/api/v1/incidents/", json=payload, headers=auth)
-        # 201 means the request re-read its new row (and checked its scope) on the primary.
-        assert created.status_code == 201, created.text
-        incident = created.json()["id"]
-        assert "gisgov_primary" in writer.cookies
-        assert (
-            writer.get(f"{base_url}/api/v1/incidents/{incident}/", headers=auth).status_code == 200
-        )
-        stranger = requests.get(f"{base_url}/api/v1/incidents/{incident}/", headers=auth)
-        assert stranger.status_code == 404  # another client reads the replica, still paused
-
-        _on_replica(replica, "SELECT pg_wal_replay_resume()")
-        _wait_for(
-            lambda: (
-                requests.get(f"{base_url}/api/v1/incidents/{incident}/", headers=auth).status_code
+            payload = {
+                "type": "Feature",
+                "geometry": {"type": "Point", "coordinates": [LON, LAT]},
+                "properties": {
+                    "category": "dispute",
+                    "subcategory": "land",
+                    "source": "patrol",
+                    "title": "written through the router",
+                    "reported_at": "2025-06-01T08:00:00+08:00",
+                },
+            }
+            writer = requests.Session()
+            created = writer.post(f"{base_url}/api/v1/incidents/", json=payload, headers=auth)
+            # 201 means the request re-read its new row (and checked its scope) on the primary.
+            assert created.status_code == 201, created.text
+            incident = created.json()["id"]
+            assert "gisgov_primary" in writer.cookies
+            assert (
+                writer.get(f"{base_url}/api/v1/incidents/{incident}/", headers=auth).status_code
                 == 200
             )
-        )
-    finally:
-        _on_replica(replica, "SELECT pg_wal_replay_resume()")
-        server.terminate()
-        server.wait(timeout=30)
+            stranger = requests.get(f"{base_url}/api/v1/incidents/{incident}/", headers=auth)
+            assert stranger.status_code == 404  # another client reads the replica, still paused
+
+            _on_replica(replica, "SELECT pg_wal_replay_resume()")
+            _wait_for(
+                lambda: (
+                    requests.get(
+                        f"{base_url}/api/v1/incidents/{incident}/", headers=auth
+                    ).status_code
+                    == 200
+                )
+            )
+        finally:
+            _on_replica(replica, "SELECT pg_wal_replay_resume()")
